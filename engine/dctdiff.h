@@ -1,0 +1,310 @@
+/* dctdiff.h - the public interface of libdctdiff.
+ *
+ * libdctdiff brings the DCTdiff paper ("Image Generative Modeling in the DCT
+ * Space", arXiv 2412.15032) to plain C: DCT-space upscaling of any image, and
+ * unconditional (or class-conditional) image generation from a DCTdiff model.
+ *
+ * Conventions, the same for every call:
+ *   - Functions return a dctdiff_status.  On failure they also fill the
+ *     caller's dctdiff_error (which may be NULL) with one message that names
+ *     the thing at fault.  The library never exits, aborts or prints.
+ *   - Long calls take a progress callback in their params struct.  It is called
+ *     between steps or strips, never inside a kernel; returning non-zero stops
+ *     the call, which then returns DCTDIFF_E_CANCELLED having written nothing
+ *     into the caller's output and freed everything it allocated.
+ *   - Every params struct has an _init function that sets the defaults; set
+ *     the fields you care about afterwards.
+ *   - threads = 0 means "all cores".  Results are bit-identical for every
+ *     thread count.
+ *   - Every _new / _load has a _free that accepts NULL.  The library keeps no
+ *     pointer to caller memory after a call returns.
+ *
+ * Data flows one way: image -> tokens -> network -> tokens -> image.
+ */
+#ifndef DCTDIFF_H
+#define DCTDIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(DCTDIFF_BUILDING) && defined(__GNUC__)
+#define DCTDIFF_API __attribute__((visibility("default")))
+#else
+#define DCTDIFF_API
+#endif
+
+#define DCTDIFF_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+typedef enum {
+    DCTDIFF_OK = 0,
+    DCTDIFF_E_ARG,        /* a bad argument: size, factor, option */
+    DCTDIFF_E_IO,         /* a file could not be opened, read or mapped */
+    DCTDIFF_E_FORMAT,     /* a file is not what it claims (corrupt model) */
+    DCTDIFF_E_NOMEM,      /* an allocation failed or a size overflowed */
+    DCTDIFF_E_CANCELLED,  /* the progress callback asked to stop */
+    DCTDIFF_E_UNSUPPORTED /* valid, but not something this build can do */
+} dctdiff_status;
+
+typedef struct {
+    dctdiff_status status;
+    char msg[256];
+} dctdiff_error;
+
+/* A stable lower-case name for a status ("ok", "bad-argument", ...). */
+DCTDIFF_API const char *dctdiff_status_name(dctdiff_status s);
+
+/* Progress: done out of total units of the named stage.  Return non-zero to
+ * cancel. */
+typedef int (*dctdiff_progress_fn)(void *user, int done, int total,
+                                   const char *stage);
+
+/* ------------------------------------------------------------------------ */
+/* Images: memory owned by the caller, described by this struct.            */
+
+typedef enum {
+    DCTDIFF_PIXEL_U8 = 0,  /* 0..255 */
+    DCTDIFF_PIXEL_U16,     /* 0..65535, native byte order */
+    DCTDIFF_PIXEL_F32      /* nominally 0..1, values outside are kept */
+} dctdiff_pixel_type;
+
+typedef struct {
+    int width, height;
+    int channels;          /* 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA */
+    dctdiff_pixel_type type;
+    size_t stride;         /* bytes from one row to the next */
+    void *data;
+} dctdiff_image;
+
+/* Allocates an image with a tight stride; sizes are checked for overflow. */
+DCTDIFF_API dctdiff_status dctdiff_image_alloc(dctdiff_image *img, int width,
+                                               int height, int channels,
+                                               dctdiff_pixel_type type,
+                                               dctdiff_error *err);
+/* Frees memory from dctdiff_image_alloc and zeroes the struct. */
+DCTDIFF_API void dctdiff_image_release(dctdiff_image *img);
+DCTDIFF_API size_t dctdiff_pixel_size(dctdiff_pixel_type type);
+
+/* ------------------------------------------------------------------------ */
+/* Name tables: the CLI, the GIMP procedures and the logs use these names.  */
+
+typedef struct {
+    int value;
+    const char *name;   /* stable identifier, e.g. "dpm-solver" */
+    const char *label;  /* short English label for menus */
+} dctdiff_enum_entry;
+
+/* ------------------------------------------------------------------------ */
+/* DCT upscaling                                                            */
+
+typedef enum {
+    /* The official DCTdiff algorithm: 4x4 blocks to 8x8 blocks with the
+     * per-coefficient cosine factor, in full-resolution YCbCr, truncated to 8
+     * bits.  x2 only (powers of two by repetition); shows 8-pixel seams. */
+    DCTDIFF_UPSCALE_PAPER = 0,
+    /* Seamless DCT-domain interpolation: the spectrum of the whole image is
+     * kept on the low band and divided by the frequency response of the filter
+     * that made the small image (see dctdiff_downscale_filter), as the paper's
+     * cosine factor does for a 2x2 box, evaluated as its equivalent
+     * convolution so it runs in strips.  Any factor, any size. */
+    DCTDIFF_UPSCALE_SPECTRAL,
+    DCTDIFF_UPSCALE_COUNT_
+} dctdiff_upscale_method;
+
+/* Which filter is assumed to have made the small image.  The spectral method
+ * undoes its response on the kept band. */
+typedef enum {
+    DCTDIFF_DOWNSCALE_BICUBIC = 0, /* Keys a = -0.5, antialiased (PIL, MATLAB) */
+    DCTDIFF_DOWNSCALE_BOX,         /* area average (the paper's assumption) */
+    DCTDIFF_DOWNSCALE_NONE,        /* point-sampled / unknown: no inversion */
+    DCTDIFF_DOWNSCALE_COUNT_
+} dctdiff_downscale_filter;
+
+DCTDIFF_API const dctdiff_enum_entry *dctdiff_upscale_methods(void);   /* ends with name NULL */
+DCTDIFF_API const dctdiff_enum_entry *dctdiff_downscale_filters(void); /* ends with name NULL */
+/* -1 when the name is unknown. */
+DCTDIFF_API int dctdiff_enum_lookup(const dctdiff_enum_entry *table, const char *name);
+
+typedef struct {
+    dctdiff_upscale_method method;     /* default: the best measured one */
+    dctdiff_downscale_filter filter;   /* default: bicubic */
+    int threads;                       /* 0 = all cores */
+    dctdiff_progress_fn progress;
+    void *progress_user;
+} dctdiff_upscale_params;
+
+DCTDIFF_API void dctdiff_upscale_params_init(dctdiff_upscale_params *p);
+
+/* Upscales src into dst.  dst's width, height, channels and type must be set
+ * and its memory allocated by the caller; channels must match src, types may
+ * differ (8-bit in, float out is fine).  Alpha is handled premultiplied so no
+ * colour fringes appear at transparent edges.  Work is done in strips, so the
+ * scratch memory is small whatever the image size. */
+DCTDIFF_API dctdiff_status dctdiff_upscale(const dctdiff_image *src,
+                                           dctdiff_image *dst,
+                                           const dctdiff_upscale_params *p,
+                                           dctdiff_error *err);
+
+/* Strip interface, for callers that stream pixels (GEGL tiles, libpng rows).
+ * An upscaler maps a src_w x src_h image to dst_w x dst_h.  For a band of
+ * output rows [dst_y0, dst_y1) it says which input rows [src_y0, src_y1) it
+ * needs; run_rows then takes exactly those rows and writes the band. */
+typedef struct dctdiff_upscaler dctdiff_upscaler;
+
+DCTDIFF_API dctdiff_status dctdiff_upscaler_new(int src_w, int src_h, int dst_w,
+                                                int dst_h, int channels,
+                                                const dctdiff_upscale_params *p,
+                                                dctdiff_upscaler **out,
+                                                dctdiff_error *err);
+DCTDIFF_API void dctdiff_upscaler_input_rows(const dctdiff_upscaler *u,
+                                             int dst_y0, int dst_y1,
+                                             int *src_y0, int *src_y1);
+/* src_rows holds input rows [src_y0, src_y1) as returned by input_rows;
+ * dst_rows receives output rows [dst_y0, dst_y1). */
+DCTDIFF_API dctdiff_status dctdiff_upscaler_run_rows(dctdiff_upscaler *u,
+                                                     const dctdiff_image *src_rows,
+                                                     int dst_y0, int dst_y1,
+                                                     dctdiff_image *dst_rows,
+                                                     dctdiff_error *err);
+DCTDIFF_API void dctdiff_upscaler_free(dctdiff_upscaler *u);
+
+/* ------------------------------------------------------------------------ */
+/* DCT token layout (the DCTdiff tokeniser)                                 */
+
+typedef enum {
+    DCTDIFF_CHROMA_420 = 0, /* official: Cb, Cr at half size, 6 blocks a token */
+    DCTDIFF_CHROMA_444      /* ours: full-size chroma, 12 blocks a token */
+} dctdiff_chroma;
+
+typedef struct {
+    int width, height;   /* multiples of 2 * block_size */
+    int block_size;      /* B: 2, 4, 8 or 16 */
+    int low_freqs;       /* m: coefficients kept per block, 1..B*B */
+    float eta;           /* every coefficient is divided by eta */
+    dctdiff_chroma chroma;
+} dctdiff_token_layout;
+
+/* Tokens in the grid, and floats in one token (blocks per token x m). */
+DCTDIFF_API int dctdiff_token_count(const dctdiff_token_layout *l);
+DCTDIFF_API int dctdiff_token_dim(const dctdiff_token_layout *l);
+DCTDIFF_API dctdiff_status dctdiff_token_layout_check(const dctdiff_token_layout *l,
+                                                      dctdiff_error *err);
+
+/* 8-bit RGB (3 channels, width x height as in the layout) -> tokens
+ * (count x dim floats, token-major), exactly as the official data loader. */
+DCTDIFF_API dctdiff_status dctdiff_tokenize(const dctdiff_token_layout *l,
+                                            const dctdiff_image *rgb,
+                                            float *tokens, dctdiff_error *err);
+/* tokens -> 8-bit RGB, exactly as the official DCT_to_RGB (clip to +-2,
+ * bilinear chroma, floor). */
+DCTDIFF_API dctdiff_status dctdiff_detokenize(const dctdiff_token_layout *l,
+                                              const float *tokens,
+                                              dctdiff_image *rgb,
+                                              dctdiff_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Models and generation                                                    */
+
+typedef struct dctdiff_model dctdiff_model;
+
+typedef enum {
+    DCTDIFF_SAMPLER_DPM_SOLVER = 0, /* official: DPM-Solver fast, singlestep */
+    DCTDIFF_SAMPLER_DDIM,           /* deterministic DDIM (eta 0) */
+    DCTDIFF_SAMPLER_EULER_ODE,      /* Euler, probability-flow ODE */
+    DCTDIFF_SAMPLER_EULER_SDE,      /* Euler-Maruyama, reverse SDE */
+    DCTDIFF_SAMPLER_COUNT_
+} dctdiff_sampler;
+
+DCTDIFF_API const dctdiff_enum_entry *dctdiff_samplers(void); /* ends with name NULL */
+
+/* Maps and validates a model file (safetensors, see docs/model-format.md). */
+DCTDIFF_API dctdiff_status dctdiff_model_load(const char *path,
+                                              dctdiff_model **out,
+                                              dctdiff_error *err);
+DCTDIFF_API void dctdiff_model_free(dctdiff_model *m);
+
+typedef struct {
+    const char *name;        /* e.g. "emoji64" */
+    const char *description; /* one line for a menu or --help */
+    const char *dataset;
+    int resolution;          /* native output size (square) */
+    dctdiff_token_layout layout;
+    int tokens, token_dim;
+    int embed_dim, depth, num_heads, num_classes; /* 0 classes = unconditional */
+    double snr_scale;        /* the c the model was trained with */
+    double beta_min, beta_max;
+    dctdiff_sampler default_sampler;
+    int default_steps;
+    long long parameters;
+} dctdiff_model_info;
+
+/* Strings in the info stay valid while the model lives. */
+DCTDIFF_API void dctdiff_model_get_info(const dctdiff_model *m,
+                                        dctdiff_model_info *info);
+/* Any __metadata__ value by key, or NULL. */
+DCTDIFF_API const char *dctdiff_model_get_meta(const dctdiff_model *m,
+                                               const char *key);
+
+/* One network evaluation, for tests and benchmarks: x (n x tokens x dim) at
+ * network times tau (n; tau = 999 t), labels (n, or NULL when unconditional)
+ * -> predicted noise eps (n x tokens x dim). */
+DCTDIFF_API dctdiff_status dctdiff_model_forward(const dctdiff_model *m, int n,
+                                                 const float *x,
+                                                 const float *tau,
+                                                 const int *labels, float *eps,
+                                                 int threads,
+                                                 dctdiff_error *err);
+
+/* Called every preview_every steps with the current denoised estimate of one
+ * sample, as 8-bit RGB at the model's native size.  Return non-zero to
+ * cancel. */
+typedef int (*dctdiff_preview_fn)(void *user, int sample, int step, int steps,
+                                  const dctdiff_image *rgb);
+
+typedef struct {
+    dctdiff_sampler sampler; /* default: the model's */
+    int steps;               /* 1..1000, 0 = the model's default */
+    double snr_scale;        /* 0 = the model's own (recommended) */
+    uint64_t seed;
+    int count;               /* images to make, default 1 */
+    int batch;               /* images per network call, 0 = automatic */
+    int class_label;         /* conditional models; -1 = random per image */
+    int threads;             /* 0 = all cores */
+    /* Optional starting noise, count x tokens x dim floats; replaces the
+     * seeded noise (for comparing against other implementations). */
+    const float *init_noise;
+    dctdiff_progress_fn progress;
+    void *progress_user;
+    dctdiff_preview_fn preview;
+    void *preview_user;
+    int preview_every;       /* 0 = no previews */
+} dctdiff_generate_params;
+
+DCTDIFF_API void dctdiff_generate_params_init(dctdiff_generate_params *p);
+
+/* Samples count images.  out[i] must be allocated by the caller at the
+ * model's native size (RGB, any pixel type).  Same seed -> same bytes, for
+ * any thread count and batch size. */
+DCTDIFF_API dctdiff_status dctdiff_generate(const dctdiff_model *m,
+                                            const dctdiff_generate_params *p,
+                                            dctdiff_image *out,
+                                            dctdiff_error *err);
+
+/* Like dctdiff_generate, but returns the final tokens (count x tokens x dim)
+ * instead of pixels; used by parity tests. */
+DCTDIFF_API dctdiff_status dctdiff_generate_tokens(const dctdiff_model *m,
+                                                   const dctdiff_generate_params *p,
+                                                   float *tokens,
+                                                   dctdiff_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DCTDIFF_H */
