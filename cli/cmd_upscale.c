@@ -90,12 +90,24 @@ static int parse(int argc, char **argv, upscale_opts *o)
     int c, r = 0;
     while (r == 0 && (c = getopt_long(argc, argv, ":s:m:f:d:t:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 's': r = cli_parse_double(CMD, "--scale", optarg, 1e-3, PNG_IO_MAX_SIDE, &o->scale); break;
-        case 'W': r = cli_parse_int(CMD, "--width", optarg, 1, PNG_IO_MAX_SIDE, &o->width); break;
-        case 'H': r = cli_parse_int(CMD, "--height", optarg, 1, PNG_IO_MAX_SIDE, &o->height); break;
-        case 'm': r = cli_parse_enum(CMD, "--method", optarg, dctdiff_upscale_methods(), &o->method); break;
-        case 'f': r = cli_parse_enum(CMD, "--filter", optarg, dctdiff_downscale_filters(), &o->filter); break;
-        case 't': r = cli_parse_int(CMD, "--threads", optarg, 0, 1024, &o->threads); break;
+        case 's':
+            r = cli_parse_double(CMD, "--scale", optarg, 1e-3, PNG_IO_MAX_SIDE, &o->scale);
+            break;
+        case 'W':
+            r = cli_parse_int(CMD, "--width", optarg, 1, PNG_IO_MAX_SIDE, &o->width);
+            break;
+        case 'H':
+            r = cli_parse_int(CMD, "--height", optarg, 1, PNG_IO_MAX_SIDE, &o->height);
+            break;
+        case 'm':
+            r = cli_parse_enum(CMD, "--method", optarg, dctdiff_upscale_methods(), &o->method);
+            break;
+        case 'f':
+            r = cli_parse_enum(CMD, "--filter", optarg, dctdiff_downscale_filters(), &o->filter);
+            break;
+        case 't':
+            r = cli_parse_int(CMD, "--threads", optarg, 0, 1024, &o->threads);
+            break;
         case 'd':
             r = cli_parse_int(CMD, "--depth", optarg, 8, 16, &o->depth);
             if (r == 0 && o->depth != 8 && o->depth != 16) {
@@ -110,15 +122,16 @@ static int parse(int argc, char **argv, upscale_opts *o)
             if (optopt)
                 cli_report(CMD, "unknown option '-%c' (try 'dctdiff upscale --help')", optopt);
             else
-                cli_report(CMD, "unknown option '%s' (try 'dctdiff upscale --help')", argv[optind - 1]);
+                cli_report(CMD, "unknown option '%s' (try 'dctdiff upscale --help')",
+                           argv[optind - 1]);
             return -1;
         }
     }
     if (r)
         return -1;
     if (argc - optind != 2) {
-        cli_report(CMD, "expected IN.png and OUT.png, got %d file name%s (try 'dctdiff upscale --help')",
-                   argc - optind, argc - optind == 1 ? "" : "s");
+        cli_report(CMD, "expected IN.png and OUT.png, got %d file name%s "
+                   "(try 'dctdiff upscale --help')", argc - optind, argc - optind == 1 ? "" : "s");
         return -1;
     }
     if (o->scale > 0 && (o->width || o->height)) {
@@ -148,7 +161,8 @@ static int output_size(const upscale_opts *o, int src_w, int src_h, int *w, int 
     dw = fmax(1.0, round(dw));
     dh = fmax(1.0, round(dh));
     if (dw > PNG_IO_MAX_SIDE || dh > PNG_IO_MAX_SIDE)
-        return cli_fail(err, DCTDIFF_E_ARG, "the output would be %.0fx%.0f pixels; the limit is %d a side",
+        return cli_fail(err, DCTDIFF_E_ARG,
+                        "the output would be %.0fx%.0f pixels; the limit is %d a side",
                         dw, dh, PNG_IO_MAX_SIDE);
     *w = (int)dw;
     *h = (int)dh;
@@ -160,7 +174,7 @@ static int run(const upscale_opts *o, dctdiff_error *err)
     dctdiff_image src, dst = { 0 };
     png_out out = { 0 };
     cli_progress bar;
-    int w, h, r = -1;
+    int w = 0, h = 0, r = -1;
     if (png_io_read(o->in, &src, err))
         return -1;
     dctdiff_pixel_type type = o->depth == 16 ? DCTDIFF_PIXEL_U16

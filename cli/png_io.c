@@ -209,17 +209,15 @@ static int write_png(png_out *out, const dctdiff_image *img, dctdiff_error *err)
 
 int png_out_commit(png_out *out, const dctdiff_image *img, dctdiff_error *err)
 {
-    if (img->channels < 1 || img->channels > 4 || img->type == DCTDIFF_PIXEL_F32) {
-        png_out_abort(out);
-        return cli_fail(err, DCTDIFF_E_ARG, "cannot write '%s': PNG needs 1-4 channels of 8 or 16 bits",
-                    out->path);
-    }
-    if (img->width > PNG_IO_MAX_SIDE || img->height > PNG_IO_MAX_SIDE) {
-        png_out_abort(out);
-        return cli_fail(err, DCTDIFF_E_ARG, "cannot write '%s': %dx%d is over %d pixels a side",
-                    out->path, img->width, img->height, PNG_IO_MAX_SIDE);
-    }
-    int r = write_png(out, img, err);
+    int r;
+    if (img->channels < 1 || img->channels > 4 || img->type == DCTDIFF_PIXEL_F32)
+        r = cli_fail(err, DCTDIFF_E_ARG,
+                     "cannot write '%s': PNG needs 1-4 channels of 8 or 16 bits", out->path);
+    else if (img->width > PNG_IO_MAX_SIDE || img->height > PNG_IO_MAX_SIDE)
+        r = cli_fail(err, DCTDIFF_E_ARG, "cannot write '%s': %dx%d is over %d pixels a side",
+                     out->path, img->width, img->height, PNG_IO_MAX_SIDE);
+    else
+        r = write_png(out, img, err);
     FILE *fp = out->fp;
     out->fp = NULL;
     if (fclose(fp) != 0 && r == 0)
