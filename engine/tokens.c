@@ -108,7 +108,7 @@ static void slot_block(const dctdiff_token_layout *l, int b, int r, int q, int *
     }
 }
 
-static void *alloc_floats(size_t n, size_t elem, const char *what, dctdiff_error *err)
+static void *alloc_array(size_t n, size_t elem, const char *what, dctdiff_error *err)
 {
     size_t bytes = dd_mul_size(n, elem, err);
     void *p = bytes ? malloc(bytes) : NULL;
@@ -123,7 +123,7 @@ static dctdiff_status rgb_to_planes(const dctdiff_token_layout *l, const dctdiff
 {
     size_t npix = (size_t)l->width * l->height;
     int half = l->chroma == DCTDIFF_CHROMA_420;
-    double *full = half ? alloc_floats(2 * npix, sizeof(double), "chroma planes", err) : NULL;
+    double *full = half ? alloc_array(2 * npix, sizeof(double), "chroma planes", err) : NULL;
     if (half && !full)
         return err ? err->status : DCTDIFF_E_NOMEM;
     double *cb = half ? full : planes[1], *cr = half ? full + npix : planes[2];
@@ -156,7 +156,7 @@ dctdiff_status dctdiff_tokenize(const dctdiff_token_layout *l, const dctdiff_ima
 
     plane_sizes ps = sizes_of(l);
     size_t ny = (size_t)ps.w[0] * ps.h[0], nc = (size_t)ps.w[1] * ps.h[1];
-    double *buf = alloc_floats(ny + 2 * nc, sizeof(double), "colour planes", err);
+    double *buf = alloc_array(ny + 2 * nc, sizeof(double), "colour planes", err);
     if (!buf)
         return err ? err->status : DCTDIFF_E_NOMEM;
     double *planes[3] = { buf, buf + ny, buf + ny + nc };
@@ -218,7 +218,7 @@ dctdiff_status dctdiff_detokenize(const dctdiff_token_layout *l, const float *to
     plane_sizes ps = sizes_of(l);
     size_t npix = (size_t)l->width * l->height, nc = (size_t)ps.w[1] * ps.h[1];
     int half = l->chroma == DCTDIFF_CHROMA_420;
-    float *buf = alloc_floats(3 * npix + (half ? 2 * nc : 0), sizeof(float), "planes", err);
+    float *buf = alloc_array(3 * npix + (half ? 2 * nc : 0), sizeof(float), "planes", err);
     if (!buf)
         return err ? err->status : DCTDIFF_E_NOMEM;
     float *full[3] = { buf, buf + npix, buf + 2 * npix };

@@ -37,10 +37,15 @@ def dct_matrix(B):
 
 def _check(height, width, block_size, low_freqs, chroma):
     B = block_size
-    assert B in (2, 4, 8, 16), 'block size must be 2, 4, 8 or 16'
-    assert height % (2 * B) == 0 and width % (2 * B) == 0, 'size must be a multiple of 2B'
-    assert 1 <= low_freqs <= B * B, 'low_freqs must be in 1..B*B'
-    assert chroma in CHROMA_MODES, "chroma must be '420' or '444'"
+    if B not in (2, 4, 8, 16):
+        raise ValueError('block size %r is not 2, 4, 8 or 16' % (B,))
+    if height <= 0 or width <= 0 or height % (2 * B) or width % (2 * B):
+        raise ValueError('size %dx%d is not a positive multiple of 2B = %d'
+                         % (width, height, 2 * B))
+    if not 1 <= low_freqs <= B * B:
+        raise ValueError('low_freqs %r is outside 1..%d' % (low_freqs, B * B))
+    if chroma not in CHROMA_MODES:
+        raise ValueError("chroma %r is not '420' or '444'" % (chroma,))
 
 
 def _to_blocks(plane, B):
@@ -70,6 +75,8 @@ def _unquads(quads, rows, cols):
 
 def rgb_to_tokens(img, block_size, low_freqs, eta, chroma='420'):
     """uint8 (H, W, 3) RGB -> (T, K) float32 tokens, T = (H/2B)(W/2B)."""
+    if img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3:
+        raise ValueError('expected uint8 RGB (H, W, 3), got %s %s' % (img.dtype, img.shape))
     H, W, _ = img.shape
     B, m = block_size, low_freqs
     _check(H, W, B, m, chroma)
