@@ -169,7 +169,7 @@ dctdiff_status dctdiff_tokenize(const dctdiff_token_layout *l, const dctdiff_ima
     int B = l->block_size, m = l->low_freqs, nb = blocks_per_token(l);
     int M = l->width / (2 * B), rows = l->height / (2 * B);
     int order[MAX_B * MAX_B];
-    float block[MAX_B * MAX_B], eta = (float)l->eta;
+    float block[MAX_B * MAX_B];
     dct_zigzag(B, order);
     for (int r = 0; r < rows; r++)
         for (int q = 0; q < M; q++)
@@ -182,9 +182,11 @@ dctdiff_status dctdiff_tokenize(const dctdiff_token_layout *l, const dctdiff_ima
                         block[y * B + x] =
                             (float)planes[p][(size_t)(y0 + y) * ps.w[p] + x0 + x] - 128.0f;
                 dct_forward_f(block, B);
+                /* The official loader divides the float32 coefficients by a
+                 * float64 eta array, then stores float32. */
                 float *out = tokens + ((size_t)r * M + q) * nb * m + (size_t)b * m;
                 for (int i = 0; i < m; i++)
-                    out[i] = block[order[i]] / eta;
+                    out[i] = (float)(block[order[i]] / l->eta);
             }
     free(buf);
     return DCTDIFF_OK;

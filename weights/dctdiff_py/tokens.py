@@ -7,8 +7,9 @@ K = 6m) or the four blocks of each full-size chroma plane ('444', K = 12m).
 Each block keeps its first m zig-zag DCT coefficients, divided by eta.
 
 Every step uses the precision of the official code: float64 colour and chroma
-mean, float32 blocks and forward DCT, float64 de-scaling and inverse DCT,
-float32 planes, bilinear chroma and inverse colour, then clip and floor.
+mean, float32 blocks and forward DCT, float64 division by eta stored as float32
+tokens; float64 de-scaling and inverse DCT, float32 planes, bilinear chroma and
+inverse colour, then clip and floor.
 """
 import numpy as np
 
@@ -102,7 +103,8 @@ def rgb_to_tokens(img, block_size, low_freqs, eta, chroma='420'):
     for plane in (Cb, Cr):
         X = coefficients(plane)
         slots.append(X.reshape(-1, 1, m) if chroma == '420' else _quads(X))
-    tokens = np.concatenate(slots, 1) / np.float32(eta)      # (T, 6 or 12, m)
+    # float32 coefficients / float64 eta, then stored as float32 (official).
+    tokens = np.concatenate(slots, 1).astype(np.float64) / float(eta)
     return tokens.reshape(tokens.shape[0], -1).astype(np.float32)
 
 
