@@ -190,7 +190,7 @@ static dctdiff_status run_euler(run_state *st, int stochastic, float *x)
         lincomb(x, st->n, a, x, b, st->eps_s, 0.0, NULL);
         if (!stochastic || s == 0.0)
             continue;
-        const double g = sqrt(bt) * sqrt(t - s);
+        const double g = sqrt(bt * (t - s));
         for (int k = 0; k < r->batch; k++) {
             float *xs = x + k * r->sample_len, *z = st->u + k * r->sample_len;
             rng_normal(r->seed, (uint32_t)(r->first_sample + k), (uint32_t)i, 0,

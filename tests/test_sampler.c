@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixture_io.h"
+#include "model.h"
 #include "sampler.h"
 #include "schedule.h"
+#include "uvit.h"
 
 static const vp_schedule sched1 = { 0.1, 20.0, 1.0 };
 static const vp_schedule sched4 = { 0.1, 20.0, 4.0 };
@@ -218,8 +221,77 @@ static void test_refusals(void)
     CHECK(sampler_sample(&r, x, scratch, &err) == DCTDIFF_E_ARG, "c = 0 refused");
 }
 
+/* ------------------------------------------------------------------------ */
+/* 10-step runs against PyTorch: the same model, the same starting noise.
+ * Metric as in test_uvit.c: norm-relative error < 1e-3 and elementwise
+ * |c - ref| <= 1e-3 (|ref| + rms(ref)). */
+
+typedef struct {
+    uvit_workspace *ws;
+    int n;
+} net_eval;
+
+static dctdiff_status net_eps(void *user, const float *x, double t, float *eps)
+{
+    net_eval *e = user;
+    float tau[8];
+    for (int i = 0; i < e->n; i++)
+        tau[i] = (float)(999.0 * t);
+    return uvit_forward(e->ws, e->n, x, tau, NULL, eps, NULL);
+}
+
+static void test_against_pytorch(void)
+{
+    size_t size = 0;
+    unsigned char *buf = fixture_read("fixtures/sampler_b2.bin", &size);
+    dctdiff_model *m = NULL;
+    dctdiff_error err = { 0 };
+    if (!CHECK(buf && size > 28 && memcmp(buf, "DDSAMPFX", 8) == 0, "sampler fixture") ||
+        !CHECK(dctdiff_model_load("fixtures/uvit_b2.safetensors", &m, &err) == DCTDIFF_OK,
+               "model: %s", err.msg)) {
+        free(buf);
+        return;
+    }
+    int32_t h[5];
+    memcpy(h, buf + 8, sizeof h);
+    const int n = h[1], runs = h[4];
+    const size_t len = (size_t)n * h[2] * h[3];
+    CHECK(h[0] == 1 && n >= 1 && n <= 8 && size == 28 + runs * (16 + 4 * len),
+          "sampler fixture header");
+    net_eval e = { NULL, n };
+    CHECK(uvit_workspace_new(m, n, 2, &e.ws, &err) == DCTDIFF_OK, "workspace");
+    float *x = malloc(4 * len), *want = malloc(4 * len), *scratch = malloc(16 * len);
+    for (int k = 0; e.ws && k < runs && size == 28 + runs * (16 + 4 * len); k++) {
+        const unsigned char *rec = buf + 28 + k * (16 + 4 * len);
+        int32_t kind_steps[2];
+        double c;
+        memcpy(kind_steps, rec, 8);
+        memcpy(&c, rec + 8, 8);
+        memcpy(want, rec + 16, 4 * len);
+        sampler_run r = { (dctdiff_sampler)kind_steps[0], kind_steps[1],
+                          { m->info.beta_min, m->info.beta_max, c }, n,
+                          len / n, 0, 0, net_eps, NULL, &e };
+        fixture_pattern(x, len, 1.0);
+        CHECK(sampler_sample(&r, x, scratch, &err) == DCTDIFF_OK, "run %d: %s", k, err.msg);
+        const double rel = fixture_rel_l2(x, want, len);
+        char label[64];
+        snprintf(label, sizeof label, "sampler %d, %d steps vs PyTorch", kind_steps[0],
+                 kind_steps[1]);
+        printf("%s: norm-relative error %.3g\n", label, rel);
+        CHECK(rel < 1e-3, "%s: norm-relative error %g", label, rel);
+        check_close(label, x, want, len, 1e-3 * fixture_rms(want, len), 1e-3);
+    }
+    free(x);
+    free(want);
+    free(scratch);
+    free(buf);
+    uvit_workspace_free(e.ws);
+    dctdiff_model_free(m);
+}
+
 int main(void)
 {
+    test_against_pytorch();
     test_schedule();
     test_grid();
     test_gaussian_exact();
