@@ -4,7 +4,7 @@ need no package beyond Python itself.
 
 decode() handles what dctdiff writes (non-interlaced, colour types 0, 2, 4,
 6 at 8 or 16 bits, any filter); encode() writes every colour type and bit
-depth that the tests feed in (palettes, 1-bit gray, tRNS)."""
+depth that the tests feed in (palettes, 1-bit gray, tRNS, Adam7)."""
 import struct
 import zlib
 
@@ -17,10 +17,13 @@ def chunk(kind, data):
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
 
-def encode(width, height, color_type, depth, samples, palette=None, trns=None):
-    """samples: a flat list, row-major, CHANNELS[color_type] values per pixel
-    (palette indices for type 3).  Rows use filter 0 and are bit-packed below 8 bits."""
-    ch = CHANNELS[color_type]
+# Adam7 passes: (x start, y start, x step, y step)
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+         (0, 1, 1, 2))
+
+
+def _pack_rows(width, height, ch, depth, samples):
+    """Filter-0 scanlines of a sub-image, bit-packed below 8 bits."""
     raw = bytearray()
     for y in range(height):
         raw.append(0)
@@ -36,7 +39,26 @@ def encode(width, height, color_type, depth, samples, palette=None, trns=None):
                 for j, v in enumerate(row[i:i + per_byte]):
                     b |= v << (8 - depth * (j + 1))
                 raw.append(b)
-    out = SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 0))
+    return raw
+
+
+def encode(width, height, color_type, depth, samples, palette=None, trns=None, interlace=False):
+    """samples: a flat list, row-major, CHANNELS[color_type] values per pixel
+    (palette indices for type 3).  Rows use filter 0; interlace writes the
+    seven Adam7 passes."""
+    ch = CHANNELS[color_type]
+    if not interlace:
+        raw = _pack_rows(width, height, ch, depth, samples)
+    else:
+        raw = bytearray()
+        for x0, y0, dx, dy in ADAM7:
+            xs, ys = range(x0, width, dx), range(y0, height, dy)
+            if not xs or not ys:
+                continue
+            sub = [samples[(y * width + x) * ch + c] for y in ys for x in xs for c in range(ch)]
+            raw += _pack_rows(len(xs), len(ys), ch, depth, sub)
+    out = SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0,
+                                                 1 if interlace else 0))
     if palette is not None:
         out += chunk(b"PLTE", bytes(v for rgb in palette for v in rgb))
     if trns is not None:

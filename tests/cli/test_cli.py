@@ -321,6 +321,20 @@ def flat_colour_is_kept(t):
 
 
 @case
+def interlaced_input(t):
+    """An Adam7 file decodes to the same pixels as the plain one: both give
+    the same output bytes."""
+    w, h = 21, 13
+    samples = gradient(w, h, 3, 255)
+    write(t + "/plain.png", pngmini.encode(w, h, 2, 8, samples))
+    write(t + "/adam7.png", pngmini.encode(w, h, 2, 8, samples, interlace=True))
+    expect_ok(["upscale", "-s", "2", t + "/plain.png", t + "/a.png"])
+    expect_ok(["upscale", "-s", "2", t + "/adam7.png", t + "/b.png"])
+    a, b = read_png(t + "/a.png"), read_png(t + "/b.png")
+    check(a["samples"] == b["samples"], "interlaced input gave different pixels")
+
+
+@case
 def depth_option(t):
     rgb_png(t + "/in8.png", depth=8)
     rgb_png(t + "/in16.png", depth=16)
