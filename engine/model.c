@@ -462,6 +462,25 @@ static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, 
     return st;
 }
 
+dctdiff_status model_foreach_tensor(const dctdiff_model *m, model_tensor_fn fn,
+                                    void *user, dctdiff_error *err)
+{
+    size_t max = COUNT(model_fields) + (size_t)(m->info.depth + 1) * COUNT(block_fields);
+    binding *b = malloc(max * sizeof *b);
+    if (!b)
+        return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for the tensor table");
+    /* bind_all only takes the fields' addresses; nothing is written. */
+    int n = bind_all((dctdiff_model *)m, b);
+    for (int i = 0; i < n; i++) {
+        size_t count = 1;
+        for (int d = 0; d < b[i].ndim; d++)
+            count *= (size_t)b[i].shape[d];
+        fn(user, b[i].name, *b[i].field, count);
+    }
+    free(b);
+    return DCTDIFF_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Public interface                                                         */
 
