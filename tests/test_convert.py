@@ -89,8 +89,8 @@ def roundtrip(dtype, t):
 
 def test_converts(dump, tmp):
     sd = official_state_dict()
-    check(set(sd) == set(official_configs.expected_shapes("tiny")),
-          "uvit.py names differ from modelfile.tensor_shapes")
+    check(list(sd) == list(official_configs.expected_shapes("tiny")),
+          "uvit.py names or their order differ from modelfile.tensor_shapes")
     cases = [("plain", sd, "v1", "F32"),
              ("module. prefix", {"module." + k: v for k, v in sd.items()}, "v2", "F16"),
              ("nested nnet_ema", {"nnet_ema": {"ema." + k: v for k, v in sd.items()}}, "v1", "BF16")]
