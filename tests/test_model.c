@@ -280,7 +280,7 @@ static void test_valid(const tiny *t)
           strcmp(info.dataset, "unit-test") == 0, "%s: strings", label);
     CHECK(info.resolution == t->res && info.layout.width == t->res &&
           info.layout.block_size == t->B && info.layout.low_freqs == t->m &&
-          info.layout.chroma == DCTDIFF_CHROMA_420 && info.layout.eta == 244.925f,
+          info.layout.chroma == DCTDIFF_CHROMA_420 && info.layout.eta == 244.925,
           "%s: layout", label);
     CHECK(info.tokens == side * side && info.token_dim == 6 * t->m, "%s: tokens %d x %d", label,
           info.tokens, info.token_dim);
@@ -371,10 +371,10 @@ static void test_bad(void)
     BAD("heads", t.meta[1] = "arch.num_heads=3", DCTDIFF_E_FORMAT, "'arch.num_heads'", "divide");
     BAD("eta", t.meta[1] = "dct.eta=-1", DCTDIFF_E_FORMAT, "'dct.eta'", "greater than 0");
     BAD("eta nan", t.meta[1] = "dct.eta=nan", DCTDIFF_E_FORMAT, "'dct.eta'", "finite");
-    BAD("block size", t.meta[1] = "dct.block_size=3", DCTDIFF_E_FORMAT, "'dct.block_size'", NULL);
+    BAD("block size", t.meta[1] = "dct.block_size=3", DCTDIFF_E_FORMAT, "dct.*", "block size 3");
+    BAD("low freqs", t.meta[1] = "dct.low_freqs=17", DCTDIFF_E_FORMAT, "dct.*", "low_freqs 17");
     BAD("tokens", t.meta[1] = "dct.tokens=5", DCTDIFF_E_FORMAT, "'dct.tokens'", "resolution");
-    BAD("resolution", t.meta[1] = "dct.resolution=20", DCTDIFF_E_FORMAT, "'dct.resolution'",
-        "multiple");
+    BAD("resolution", t.meta[1] = "dct.resolution=20", DCTDIFF_E_FORMAT, "dct.*", "multiple");
     BAD("chroma", t.meta[1] = "dct.chroma=422", DCTDIFF_E_FORMAT, "'dct.chroma'", "420, 444");
     BAD("order short", t.meta[0] = "dct.order=0,1,2", DCTDIFF_E_FORMAT, "'dct.order'", NULL);
     BAD("order repeat", t.meta[0] = "dct.order=0,0,1,2,5,8,12,9,6,3,7,10,13,14,11,15",
