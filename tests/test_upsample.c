@@ -443,6 +443,42 @@ static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     dctdiff_image_release(&strips);
 }
 
+static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const char *what)
+{
+    CHECK(st == DCTDIFF_E_ARG && err->status == DCTDIFF_E_ARG && err->msg[0],
+          "%s: status %d (%s), message '%s'", what, st, dctdiff_status_name(st), err->msg);
+}
+
+/* Rows with padding between them (stride above the width) give the same
+ * pixels as tight rows; a stride that splits a sample is refused. */
+static void check_stride(void)
+{
+    dctdiff_image tight = image_new(13, 9, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image out_tight = image_new(26, 18, 3, DCTDIFF_PIXEL_U16);
+    dctdiff_image wide = image_new(15, 9, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image out_wide = image_new(31, 18, 3, DCTDIFF_PIXEL_U16);
+    fill_random(&tight, 0, 1);
+    for (int y = 0; y < 9; y++)
+        memcpy((char *)wide.data + y * wide.stride, (char *)tight.data + y * tight.stride,
+               tight.stride);
+    wide.width = 13;
+    out_wide.width = 26;
+    upscale(&tight, &out_tight, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    upscale(&wide, &out_wide, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    CHECK(same_bytes(&out_tight, &out_wide), "padded strides change the result");
+    dctdiff_upscale_params p = params(DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 1);
+    dctdiff_error err = { 0 };
+    out_wide.stride -= 1;
+    expect_arg_error(dctdiff_upscale(&wide, &out_wide, &p, &err), &err, "odd u16 stride");
+    out_wide.stride += 1;
+    out_wide.width = 31;
+    wide.width = 15;
+    dctdiff_image_release(&tight);
+    dctdiff_image_release(&out_tight);
+    dctdiff_image_release(&wide);
+    dctdiff_image_release(&out_wide);
+}
+
 typedef struct {
     int calls, stop_at, last_done, last_total, monotone;
 } progress_log;
@@ -478,11 +514,6 @@ static void check_progress_and_cancel(dctdiff_upscale_method m)
     dctdiff_image_release(&dst);
 }
 
-static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const char *what)
-{
-    CHECK(st == DCTDIFF_E_ARG && err->status == DCTDIFF_E_ARG && err->msg[0],
-          "%s: status %d (%s), message '%s'", what, st, dctdiff_status_name(st), err->msg);
-}
 
 static void check_bad_args(void)
 {
@@ -559,6 +590,7 @@ int main(void)
     check_strips(DCTDIFF_UPSCALE_SPECTRAL, 57, 45, 131, 100, 7);
     check_strips(DCTDIFF_UPSCALE_SPECTRAL, 20, 90, 40, 180, 64);
     check_strips(DCTDIFF_UPSCALE_PAPER, 57, 45, 228, 180, 13);
+    check_stride();
     check_bad_args();
     return check_finish("test_upsample");
 }
