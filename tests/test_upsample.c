@@ -470,9 +470,6 @@ static void check_stride(void)
     dctdiff_error err = { 0 };
     out_wide.stride -= 1;
     expect_arg_error(dctdiff_upscale(&wide, &out_wide, &p, &err), &err, "odd u16 stride");
-    out_wide.stride += 1;
-    out_wide.width = 31;
-    wide.width = 15;
     dctdiff_image_release(&tight);
     dctdiff_image_release(&out_tight);
     dctdiff_image_release(&wide);
