@@ -205,8 +205,8 @@ class Ema:
     def update(self, net):
         self.updates += 1
         r = min(self.rate, (1 + self.updates) / (10 + self.updates))
-        for e, p in zip(self.model.parameters(), net.parameters()):
-            e.lerp_(p.detach(), 1.0 - r)
+        torch._foreach_lerp_(list(self.model.parameters()),
+                             [p.detach() for p in net.parameters()], 1.0 - r)
 
 
 def lr_at(args, step, start_step, frac_elapsed):
@@ -249,7 +249,7 @@ def train(args):
     print(f"train: {describe(net)}, step {step}", flush=True)
 
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, betas=(args.beta1, args.beta2),
-                            weight_decay=args.weight_decay)
+                            weight_decay=args.weight_decay, fused=dev.type == "cuda")
     fwd = torch.compile(net) if args.compile else net
     sched = VPSchedule(cfg["snr_scale"], BETA_MIN, BETA_MAX)
     use_bf16 = dev.type == "cuda" and not args.fp32
