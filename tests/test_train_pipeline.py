@@ -81,13 +81,14 @@ def engine_matches_reference(dctdiff, tmp, model):
     run = subprocess.run([dctdiff, "generate", "--model", model, "--sampler", "ddim",
                           "--steps", "4", "--init-noise", os.path.join(tmp, "noise.npy"),
                           "-q", "-o", out], capture_output=True, text=True, timeout=60)
-    check(run.returncode == 0, f"dctdiff generate runs the export ({run.stderr.strip()})")
+    layout = f"{meta['dct.chroma']}"
+    check(run.returncode == 0, f"dctdiff generate runs the {layout} export {run.stderr.strip()}")
     if run.returncode:
         return
     got = np.asarray(Image.open(out).convert("RGB")).astype(int)
     diff = np.abs(got - want)
     check(diff.max() <= 2 and (diff > 0).mean() < 0.05,
-          f"C and PyTorch samples agree (max {diff.max()} levels, "
+          f"C and PyTorch {layout} samples agree (max {diff.max()} levels, "
           f"{100 * (diff > 0).mean():.1f}% of values differ)")
 
 
@@ -123,6 +124,17 @@ def main():
 
         model = os.path.join(tmp, "smoke.safetensors")
         train.main(["--export", ckpt, "--model", model])
+        engine_matches_reference(dctdiff, tmp, model)
+
+        # The full-chroma layout: a few steps are enough to exercise export
+        # and the engine's 12-block tokens.
+        st444 = os.path.join(tmp, "stats444.json")
+        stats.main([pack, "--block-size", "2", "--chroma", "444", "--out", st444])
+        run444 = os.path.join(tmp, "run444")
+        train.main(["--data", pack, "--stats", st444, "--chroma", "444", "--out", run444,
+                    "--max-steps", "5", "--embed-dim", "32", "--depth", "2", "--heads", "2",
+                    "--lr", "3e-3", "--warmup", "2", "--name", "smoke444",
+                    "--model", model] + common)
         engine_matches_reference(dctdiff, tmp, model)
     print("FAILED: " + "; ".join(FAILURES) if FAILURES else "all passed")
     return 1 if FAILURES else 0
