@@ -116,8 +116,8 @@ static dctdiff_status meta_choice(const meta_reader *r, const char *key,
 
 /* The stable sampler names of dctdiff_samplers(), by enum value. */
 static const char *const sampler_names[] = {"dpm-solver", "ddim", "euler-ode", "euler-sde", NULL};
+/* Indexed by dctdiff_chroma. */
 static const char *const chroma_names[] = {"420", "444", NULL};
-static const int chroma_blocks[] = {6, 12};
 
 static dctdiff_status read_order(const meta_reader *r, int B)
 {
@@ -148,37 +148,30 @@ static dctdiff_status read_order(const meta_reader *r, int B)
     return DCTDIFF_OK;
 }
 
-/* The token layout.  TODO(tokens): use dctdiff_token_layout_check once
- * engine/tokens.c is merged. */
+/* The token layout; its rules live in tokens.c, the file only has to
+ * agree with them and with its own dct.tokens. */
 static dctdiff_status read_layout(const meta_reader *r)
 {
     dctdiff_model_info *in = &r->m->info;
     dctdiff_token_layout *l = &in->layout;
-    int res, chroma;
-    double eta;
+    int res = 0, chroma = 0;
     dctdiff_status st;
-    if ((st = meta_int(r, "dct.resolution", 1, 8192, &res)) ||
-        (st = meta_int(r, "dct.block_size", 2, 16, &l->block_size)) ||
+    if ((st = meta_int(r, "dct.resolution", 1, 1 << 16, &res)) ||
+        (st = meta_int(r, "dct.block_size", 1, 16, &l->block_size)) ||
         (st = meta_int(r, "dct.low_freqs", 1, 256, &l->low_freqs)) ||
         (st = meta_choice(r, "dct.chroma", chroma_names, "420, 444", &chroma)) ||
-        (st = meta_double(r, "dct.eta", 0.0, &eta)) ||
+        (st = meta_double(r, "dct.eta", 0.0, &l->eta)) ||
         (st = meta_int(r, "dct.tokens", 1, 1 << 24, &in->tokens)))
         return st;
-    int B = l->block_size;
-    if (!dct_size_ok(B))
-        return meta_bad(r, "dct.block_size", "must be 2, 4, 8 or 16");
-    if (l->low_freqs > B * B)
-        return meta_bad(r, "dct.low_freqs", "more coefficients than a block has");
-    if (res % (2 * B))
-        return meta_bad(r, "dct.resolution", "not a multiple of 2 x block_size");
     in->resolution = l->width = l->height = res;
-    l->eta = (float)eta;
     l->chroma = (dctdiff_chroma)chroma;
-    int side = res / (2 * B);
-    if (in->tokens != side * side)
+    dctdiff_error why;
+    if (dctdiff_token_layout_check(l, &why) != DCTDIFF_OK)
+        return dd_fail(r->err, DCTDIFF_E_FORMAT, "%s: metadata dct.*: %s", r->label, why.msg);
+    if (in->tokens != dctdiff_token_count(l))
         return meta_bad(r, "dct.tokens", "does not match resolution and block_size");
-    in->token_dim = chroma_blocks[chroma] * l->low_freqs;
-    return read_order(r, B);
+    in->token_dim = dctdiff_token_dim(l);
+    return read_order(r, l->block_size);
 }
 
 static dctdiff_status read_arch(const meta_reader *r)
@@ -462,8 +455,48 @@ static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, 
     return st;
 }
 
+dctdiff_status model_foreach_tensor(const dctdiff_model *m, model_tensor_fn fn,
+                                    void *user, dctdiff_error *err)
+{
+    size_t max = COUNT(model_fields) + (size_t)(m->info.depth + 1) * COUNT(block_fields);
+    binding *b = malloc(max * sizeof *b);
+    if (!b)
+        return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for the tensor table");
+    /* bind_all only takes the fields' addresses; nothing is written. */
+    int n = bind_all((dctdiff_model *)m, b);
+    for (int i = 0; i < n; i++) {
+        size_t count = 1;
+        for (int d = 0; d < b[i].ndim; d++)
+            count *= (size_t)b[i].shape[d];
+        fn(user, b[i].name, *b[i].field, count);
+    }
+    free(b);
+    return DCTDIFF_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Public interface                                                         */
+
+dctdiff_status model_from_safetensors(const safetensors_file *f, const char *label,
+                                     dctdiff_model **out, dctdiff_error *err)
+{
+    *out = NULL;
+    dctdiff_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the model", label);
+    meta_reader r = {m, label, err};
+    dctdiff_status st = copy_meta(m, f, label, err);
+    if (st == DCTDIFF_OK)
+        st = read_meta(&r);
+    if (st == DCTDIFF_OK)
+        st = load_tensors(m, f, label, err);
+    if (st != DCTDIFF_OK) {
+        dctdiff_model_free(m);
+        return st;
+    }
+    *out = m;
+    return DCTDIFF_OK;
+}
 
 dctdiff_status dctdiff_model_load(const char *path, dctdiff_model **out, dctdiff_error *err)
 {
@@ -471,28 +504,12 @@ dctdiff_status dctdiff_model_load(const char *path, dctdiff_model **out, dctdiff
         return dd_fail(err, DCTDIFF_E_ARG, "dctdiff_model_load: path and out must not be NULL");
     *out = NULL;
     const char *slash = strrchr(path, '/');
-    const char *label = slash ? slash + 1 : path;
     safetensors_file *f = NULL;
     dctdiff_status st = safetensors_open(path, &f, err);
-    if (st != DCTDIFF_OK)
-        return st;
-    dctdiff_model *m = calloc(1, sizeof *m);
-    if (!m)
-        st = dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the model", label);
-    meta_reader r = {m, label, err};
     if (st == DCTDIFF_OK)
-        st = copy_meta(m, f, label, err);
-    if (st == DCTDIFF_OK)
-        st = read_meta(&r);
-    if (st == DCTDIFF_OK)
-        st = load_tensors(m, f, label, err);
+        st = model_from_safetensors(f, slash ? slash + 1 : path, out, err);
     safetensors_close(f);
-    if (st != DCTDIFF_OK) {
-        dctdiff_model_free(m);
-        return st;
-    }
-    *out = m;
-    return DCTDIFF_OK;
+    return st;
 }
 
 void dctdiff_model_free(dctdiff_model *m)

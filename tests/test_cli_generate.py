@@ -6,10 +6,12 @@ errors for bad input.  Standard library only.
 
     test_cli_generate.py DCTDIFF      (exit 0 = every case passed)"""
 import os
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, 'fixtures', 'uvit_b2.safetensors')
@@ -92,6 +94,17 @@ def main():
             check(r.returncode == rc and phrase in r.stderr and len(r.stderr.splitlines()) == 1,
                   '%s: rc %d (want %d), stderr %r' % (' '.join(args), r.returncode, rc, r.stderr))
         check(not os.path.exists(p('x.png')), 'a failed run left x.png behind')
+
+        # Ctrl-C in the middle: exit 130, no image and no temporary file left
+        proc = subprocess.Popen([sys.argv[1], 'generate', '--model', MODEL, '-q', '-n', '1000',
+                                 '-c', '16', '-t', '1', '-o', p('stopped')],
+                                stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=120)[1]
+        left = os.listdir(p('stopped')) if os.path.isdir(p('stopped')) else []
+        check(proc.returncode == 130 and 'interrupted' in err and not left,
+              'Ctrl-C: rc %d, stderr %r, left %s' % (proc.returncode, err, left))
     print('test_cli_generate: %s' % ('%d failed' % len(FAILURES) if FAILURES else 'ok'))
     return 1 if FAILURES else 0
 

@@ -79,6 +79,7 @@ def methods(lib, tmp):
         ('lanczos-3 (IM)', lambda lr, w, h: lanczos3(lr, w, h, tmp)),
         ('paper', ours('paper', 'box')),
         ('spectral, filter none', ours('spectral', 'none')),
+        ('spectral, filter box', ours('spectral', 'box')),
         ('spectral (default)', ours(lib.default_method(), 'bicubic')),
     ]
 
