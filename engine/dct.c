@@ -83,8 +83,8 @@ void dct_inverse_d(double *block, int B)
     transform_d(block, B, basis_d + basis_offset(B), 1);
 }
 
-/* Anti-diagonals s = u + v in turn; u runs up the diagonal when s is odd and
- * down it when s is even, so the first AC step goes to (u=0, v=1). */
+/* Anti-diagonals s = u + v in turn: on odd ones u (the row) increases, on
+ * even ones it decreases, so the first AC step goes to (u=0, v=1). */
 void dct_zigzag(int B, int *order)
 {
     int p = 0;

@@ -186,7 +186,8 @@ typedef struct {
     int width, height;   /* multiples of 2 * block_size */
     int block_size;      /* B: 2, 4, 8 or 16 */
     int low_freqs;       /* m: coefficients kept per block, 1..B*B */
-    float eta;           /* every coefficient is divided by eta */
+    double eta;          /* every coefficient is divided by eta (double, as
+                            the official float64 de-scaling needs) */
     dctdiff_chroma chroma;
 } dctdiff_token_layout;
 

@@ -1,0 +1,77 @@
+/* args.c - error lines and option value parsing shared by the commands. */
+#include "args.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+int cli_fail(dctdiff_error *err, dctdiff_status s, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->status = s;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void cli_report(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "dctdiff: %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_parse_int(const char *cmd, const char *opt, const char *text, long min, long max,
+                  int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < min || v > max) {
+        cli_report(cmd, "%s '%s': expected a whole number from %ld to %ld", opt, text, min, max);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *text, double min,
+                     double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v) || v < min || v > max) {
+        cli_report(cmd, "%s '%s': expected a number from %g to %g", opt, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_enum(const char *cmd, const char *opt, const char *text,
+                   const dctdiff_enum_entry *table, int *out)
+{
+    int v = dctdiff_enum_lookup(table, text);
+    if (v < 0) {
+        fprintf(stderr, "dctdiff: %s: %s '%s' is unknown (choose ", cmd, opt, text);
+        cli_print_choices(stderr, table);
+        fputs(")\n", stderr);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+void cli_print_choices(FILE *fp, const dctdiff_enum_entry *table)
+{
+    for (const dctdiff_enum_entry *e = table; e->name; e++)
+        fprintf(fp, "%s%s", e == table ? "" : "|", e->name);
+}
