@@ -12,11 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* zlib level for written files.  Our outputs are large, so writing speed is
- * what the user waits for: a 3072x2048 RGB photo took 1.5 s at level 3
- * against 4.8 s at zlib's default 6, for a file 7% larger (level 1: 1.1 s,
- * 15% larger; this machine, libpng 1.6.39, adaptive filters). */
-#define PNG_IO_ZLIB_LEVEL 3
+/* zlib level for written files.  Our outputs are large and writing them is
+ * most of what the user waits for: `dctdiff upscale -s 4` of kodim01.png
+ * (3072x2048 out) took 1.5 s in all at level 1, 2.6 s at level 3 and 8.5 s at
+ * zlib's default 6, for files 11% and 5% larger than level 6's (2 cores,
+ * libpng 1.6.39, adaptive filters, which beat any single filter here). */
+#define PNG_IO_ZLIB_LEVEL 1
 
 /* What libpng's callbacks share with us: the file, and where to jump with
  * which message when libpng reports an error. */
