@@ -11,5 +11,6 @@ typedef struct {
 } cli_command;
 
 int cmd_upscale(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
 
 #endif

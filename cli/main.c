@@ -6,6 +6,7 @@
 
 static const cli_command commands[] = {
     { "upscale", "enlarge an image in the DCT domain", cmd_upscale },
+    { "generate", "sample new images from a DCTdiff model", cmd_generate },
     { NULL, NULL, NULL }
 };
 

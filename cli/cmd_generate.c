@@ -1,0 +1,456 @@
+/* cmd_generate.c - `dctdiff generate --model FILE -o OUT`: sample images
+ * from a DCTdiff model, optionally upscale them, write PNGs.  Output files
+ * are created before sampling starts (an unwritable path fails at once) and
+ * committed only when everything succeeded (Ctrl-C leaves none behind). */
+#include "args.h"
+#include "commands.h"
+#include "png_io.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char *const CMD = "generate";
+
+typedef struct {
+    const char *model, *out, *init_noise, *preview_dir;
+    int steps, sampler, count, class_label, threads, preview_every, quiet;
+    int seed_given, count_given;
+    uint64_t seed;
+    double snr_scale, upscale;
+} generate_opts;
+
+static void usage(FILE *fp)
+{
+    fputs("Usage: dctdiff generate --model FILE [OPTION]... -o OUT.png|DIR\n"
+          "\n"
+          "Sample new images from a DCTdiff model and write them as PNG.  One image\n"
+          "goes to OUT.png; with --count above 1, -o names a folder (made if needed)\n"
+          "that receives sample-0000.png, sample-0001.png, ...\n"
+          "\n"
+          "  -m, --model=FILE       the model (.safetensors, see docs/model-format.md)\n"
+          "  -o, --output=PATH      OUT.png, or a folder\n"
+          "  -n, --steps=N          network evaluations, 1..1000 (default: the model's)\n"
+          "  -S, --sampler=NAME     ", fp);
+    cli_print_choices(fp, dctdiff_samplers());
+    fputs(" (default: the model's)\n", fp);
+    for (const dctdiff_enum_entry *e = dctdiff_samplers(); e->name; e++)
+        fprintf(fp, "                         %-11s %s\n", e->name, e->label);
+    fputs("      --snr-scale=C      override the SNR scale the model was trained with\n"
+          "                         (expert use: a wrong value spoils the images)\n"
+          "  -s, --seed=S           random seed (default: from the clock, printed)\n"
+          "  -c, --count=K          images to make (default 1)\n"
+          "      --class=C          class label of a class-conditional model\n"
+          "                         (default: a random class per image)\n"
+          "  -u, --upscale=F        enlarge each image F times in the DCT domain\n"
+          "      --init-noise=FILE  starting noise, float32 .npy of shape (tokens, dim)\n"
+          "                         or (count, tokens, dim), instead of the seed's\n"
+          "      --preview-every=K  every K sampler steps save the current estimate\n"
+          "      --preview-dir=DIR  ... into DIR as preview-SAMPLE-STEP.png\n"
+          "  -t, --threads=N        worker threads, 0 = all cores (default 0)\n"
+          "  -q, --quiet            no progress bar, no seed line\n"
+          "  -h, --help             show this help\n"
+          "\n"
+          "The same seed and options give the same bytes on any machine thread count.\n"
+          "\n"
+          "Example:\n"
+          "  dctdiff generate --model celeba64.safetensors --count 4 -o faces/\n", fp);
+}
+
+static int parse_seed(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end || errno || text[0] == '-') {
+        cli_report(CMD, "--seed '%s': expected a whole number from 0 to %" PRIu64, text,
+                   UINT64_MAX);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* 0: run; 1: --help was printed; -1: usage error, reported. */
+static int parse(int argc, char **argv, generate_opts *o)
+{
+    enum { OPT_SNR = 256, OPT_CLASS, OPT_NOISE, OPT_PEVERY, OPT_PDIR };
+    static const struct option longopts[] = {
+        { "model", required_argument, NULL, 'm' },
+        { "output", required_argument, NULL, 'o' },
+        { "steps", required_argument, NULL, 'n' },
+        { "sampler", required_argument, NULL, 'S' },
+        { "snr-scale", required_argument, NULL, OPT_SNR },
+        { "seed", required_argument, NULL, 's' },
+        { "count", required_argument, NULL, 'c' },
+        { "class", required_argument, NULL, OPT_CLASS },
+        { "upscale", required_argument, NULL, 'u' },
+        { "init-noise", required_argument, NULL, OPT_NOISE },
+        { "preview-every", required_argument, NULL, OPT_PEVERY },
+        { "preview-dir", required_argument, NULL, OPT_PDIR },
+        { "threads", required_argument, NULL, 't' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    *o = (generate_opts){ .sampler = -1, .count = 1, .class_label = -1 };
+    optind = 0;
+    opterr = 0;
+    int c, r = 0;
+    while (r == 0 &&
+           (c = getopt_long(argc, argv, ":m:o:n:S:s:c:u:t:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o->model = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'n': r = cli_parse_int(CMD, "--steps", optarg, 1, 1000, &o->steps); break;
+        case 'S':
+            r = cli_parse_enum(CMD, "--sampler", optarg, dctdiff_samplers(), &o->sampler);
+            break;
+        case OPT_SNR:
+            r = cli_parse_double(CMD, "--snr-scale", optarg, 1e-3, 1e3, &o->snr_scale);
+            break;
+        case 's': r = parse_seed(optarg, &o->seed); o->seed_given = 1; break;
+        case 'c':
+            r = cli_parse_int(CMD, "--count", optarg, 1, 100000, &o->count);
+            o->count_given = 1;
+            break;
+        case OPT_CLASS:
+            r = cli_parse_int(CMD, "--class", optarg, 0, 1 << 20, &o->class_label);
+            break;
+        case 'u': r = cli_parse_double(CMD, "--upscale", optarg, 1.0, 64.0, &o->upscale); break;
+        case OPT_NOISE: o->init_noise = optarg; break;
+        case OPT_PEVERY:
+            r = cli_parse_int(CMD, "--preview-every", optarg, 1, 1000, &o->preview_every);
+            break;
+        case OPT_PDIR: o->preview_dir = optarg; break;
+        case 't': r = cli_parse_int(CMD, "--threads", optarg, 0, 1024, &o->threads); break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage(stdout); return 1;
+        case ':': cli_report(CMD, "option '%s' needs a value", argv[optind - 1]); return -1;
+        default:
+            cli_report(CMD, "unknown option '%s' (try 'dctdiff generate --help')",
+                       argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (r)
+        return -1;
+    if (optind != argc) {
+        cli_report(CMD, "unexpected argument '%s' (the output goes after -o)", argv[optind]);
+        return -1;
+    }
+    if (!o->model || !o->out) {
+        cli_report(CMD, "both --model and -o are needed (try 'dctdiff generate --help')");
+        return -1;
+    }
+    if (!o->preview_every != !o->preview_dir) {
+        cli_report(CMD, "--preview-every and --preview-dir go together");
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* .npy starting noise: float32 little-endian, C order                      */
+
+/* Reads the ints of the header's 'shape': (...) tuple; returns their count. */
+static int npy_shape(const char *hdr, long long *dims, int max)
+{
+    const char *p = strstr(hdr, "'shape'");
+    p = p ? strchr(p, '(') : NULL;
+    if (!p)
+        return -1;
+    int n = 0;
+    for (p++; *p && *p != ')';) {
+        char *end;
+        long long v = strtoll(p, &end, 10);
+        if (end == p) {
+            p++;
+            continue;
+        }
+        if (n == max || v < 0)
+            return -1;
+        dims[n++] = v;
+        p = end;
+    }
+    return *p == ')' ? n : -1;
+}
+
+/* Loads path into *data, a (count, tokens, dim) float array. */
+static int npy_read(const char *path, int tokens, int dim, float **data, int *count,
+                    dctdiff_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cli_fail(err, DCTDIFF_E_IO, "%s: %s", path, strerror(errno));
+    unsigned char pre[12];
+    char *hdr = NULL;
+    int r = -1;
+    size_t hlen = 0, pre_len = 10;
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        cli_fail(err, DCTDIFF_E_FORMAT, "%s: not a .npy file", path);
+        goto done;
+    }
+    if (pre[6] == 1) {
+        hlen = pre[8] | (size_t)pre[9] << 8;
+    } else if ((pre[6] == 2 || pre[6] == 3) && fread(pre + 10, 1, 2, f) == 2) {
+        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+        pre_len = 12;
+    } else {
+        cli_fail(err, DCTDIFF_E_FORMAT, "%s: unknown .npy version %d", path, pre[6]);
+        goto done;
+    }
+    if (hlen > 65536 || !(hdr = calloc(1, hlen + 1)) || fread(hdr, 1, hlen, f) != hlen) {
+        cli_fail(err, DCTDIFF_E_FORMAT, "%s: truncated .npy header", path);
+        goto done;
+    }
+    if (!strstr(hdr, "'descr': '<f4'") && !strstr(hdr, "'descr':'<f4'")) {
+        cli_fail(err, DCTDIFF_E_FORMAT, "%s: expected float32 little-endian data ('<f4')",
+                 path);
+        goto done;
+    }
+    if (!strstr(hdr, "'fortran_order': False") && !strstr(hdr, "'fortran_order':False")) {
+        cli_fail(err, DCTDIFF_E_FORMAT, "%s: expected C order, not Fortran order", path);
+        goto done;
+    }
+    long long d[3];
+    int nd = npy_shape(hdr, d, 3);
+    const long long n = nd == 3 ? d[0] : 1;
+    if ((nd != 2 && nd != 3) || n < 1 || n > 100000 || d[nd - 2] != tokens ||
+        d[nd - 1] != dim) {
+        cli_fail(err, DCTDIFF_E_FORMAT,
+                 "%s: shape must be (%d, %d) or (count, %d, %d) for this model", path,
+                 tokens, dim, tokens, dim);
+        goto done;
+    }
+    const size_t floats = (size_t)n * tokens * dim;
+    *data = malloc(floats * sizeof(float));
+    if (!*data || fread(*data, sizeof(float), floats, f) != floats || fgetc(f) != EOF) {
+        cli_fail(err, DCTDIFF_E_FORMAT, "%s: data is not %zu float32 values after the "
+                 "%zu-byte header", path, floats, pre_len + hlen);
+        free(*data);
+        *data = NULL;
+        goto done;
+    }
+    *count = (int)n;
+    r = 0;
+done:
+    free(hdr);
+    fclose(f);
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    const generate_opts *o;
+    dctdiff_error *err;
+    int failed;
+} preview_ctx;
+
+static int write_png(const char *path, const dctdiff_image *img, dctdiff_error *err)
+{
+    png_out out = { 0 };
+    int r = png_out_open(&out, path, err) || png_out_commit(&out, img, err) ? -1 : 0;
+    png_out_abort(&out);
+    return r;
+}
+
+static int on_preview(void *user, int sample, int step, int steps, const dctdiff_image *rgb)
+{
+    preview_ctx *c = user;
+    (void)steps;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/preview-%04d-%04d.png", c->o->preview_dir, sample, step);
+    if (write_png(path, rgb, c->err)) {
+        c->failed = 1;
+        return 1;
+    }
+    return cli_interrupted();
+}
+
+static int make_dir(const char *path, dctdiff_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    if (mkdir(path, 0777) != 0)
+        return cli_fail(err, DCTDIFF_E_IO, "cannot make folder %s: %s", path, strerror(errno));
+    return 0;
+}
+
+/* The file names: OUT itself for one image into a non-folder, else
+ * OUT/sample-NNNN.png. */
+static int output_paths(const generate_opts *o, int count, char ***paths, dctdiff_error *err)
+{
+    struct stat st;
+    size_t len = strlen(o->out);
+    int is_dir = (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode)) || o->out[len - 1] == '/';
+    if (!is_dir && count > 1) {
+        if (len > 4 && strcmp(o->out + len - 4, ".png") == 0)
+            return cli_fail(err, DCTDIFF_E_ARG, "%d images need a folder for -o, not %s",
+                            count, o->out);
+        is_dir = 1;
+    }
+    if (is_dir && make_dir(o->out, err))
+        return -1;
+    *paths = calloc((size_t)count, sizeof **paths);
+    for (int i = 0; *paths && i < count; i++) {
+        size_t n = len + 32;
+        if (!((*paths)[i] = malloc(n)))
+            return cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
+        if (is_dir)
+            snprintf((*paths)[i], n, "%s%ssample-%04d.png", o->out,
+                     o->out[len - 1] == '/' ? "" : "/", i);
+        else
+            snprintf((*paths)[i], n, "%s", o->out);
+    }
+    return *paths ? 0 : cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
+}
+
+static int upscale_image(const generate_opts *o, dctdiff_image *img, dctdiff_error *err)
+{
+    dctdiff_image big;
+    const int side = (int)lround(img->width * o->upscale);
+    if (dctdiff_image_alloc(&big, side, side, 3, DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
+        return -1;
+    dctdiff_upscale_params p;
+    dctdiff_upscale_params_init(&p);
+    p.threads = o->threads;
+    if (dctdiff_upscale(img, &big, &p, err) != DCTDIFF_OK) {
+        dctdiff_image_release(&big);
+        return -1;
+    }
+    dctdiff_image_release(img);
+    *img = big;
+    return 0;
+}
+
+typedef struct {
+    dctdiff_model *model;
+    float *noise;
+    char **paths;
+    png_out *outs;
+    dctdiff_image *imgs;
+    int count;
+} run_state;
+
+static void run_free(run_state *s)
+{
+    for (int i = 0; i < s->count; i++) {
+        if (s->outs)
+            png_out_abort(&s->outs[i]);
+        if (s->imgs)
+            dctdiff_image_release(&s->imgs[i]);
+        if (s->paths)
+            free(s->paths[i]);
+    }
+    free(s->outs);
+    free(s->imgs);
+    free(s->paths);
+    free(s->noise);
+    dctdiff_model_free(s->model);
+}
+
+static int sample_and_write(const generate_opts *o, run_state *s, dctdiff_generate_params *p,
+                            dctdiff_error *err)
+{
+    dctdiff_model_info in;
+    dctdiff_model_get_info(s->model, &in);
+    if (!(s->outs = calloc((size_t)s->count, sizeof *s->outs)) ||
+        !(s->imgs = calloc((size_t)s->count, sizeof *s->imgs)))
+        return cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
+    for (int i = 0; i < s->count; i++)
+        if (png_out_open(&s->outs[i], s->paths[i], err) ||
+            dctdiff_image_alloc(&s->imgs[i], in.resolution, in.resolution, 3,
+                                DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
+            return -1;
+    if (o->preview_dir && make_dir(o->preview_dir, err))
+        return -1;
+    cli_progress bar;
+    cli_progress_init(&bar, o->quiet);
+    p->progress = cli_progress_update;
+    p->progress_user = &bar;
+    dctdiff_status st = dctdiff_generate(s->model, p, s->imgs, err);
+    cli_progress_end(&bar);
+    if (st == DCTDIFF_OK && cli_interrupted())
+        return cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
+    if (st != DCTDIFF_OK)
+        return -1;
+    for (int i = 0; i < s->count; i++)
+        if ((o->upscale > 1.0 && upscale_image(o, &s->imgs[i], err)) ||
+            png_out_commit(&s->outs[i], &s->imgs[i], err))
+            return -1;
+    return 0;
+}
+
+static int run(const generate_opts *o, dctdiff_error *err)
+{
+    run_state s = { 0 };
+    dctdiff_generate_params p;
+    dctdiff_model_info in;
+    preview_ctx pv = { o, err, 0 };
+    int r = -1;
+    if (dctdiff_model_load(o->model, &s.model, err) != DCTDIFF_OK)
+        goto done;
+    dctdiff_model_get_info(s.model, &in);
+    dctdiff_generate_params_init(&p);
+    s.count = o->count;
+    if (o->init_noise) {
+        int n = 0;
+        if (npy_read(o->init_noise, in.tokens, in.token_dim, &s.noise, &n, err))
+            goto done;
+        if (o->count_given && o->count > n) {
+            cli_fail(err, DCTDIFF_E_ARG, "%s holds noise for %d images, --count asks %d",
+                     o->init_noise, n, o->count);
+            goto done;
+        }
+        s.count = o->count_given ? o->count : n;
+        p.init_noise = s.noise;
+    }
+    if (output_paths(o, s.count, &s.paths, err))
+        goto done;
+    if (o->sampler >= 0)
+        p.sampler = (dctdiff_sampler)o->sampler;
+    p.steps = o->steps;
+    p.snr_scale = o->snr_scale;
+    p.seed = o->seed_given ? o->seed : (uint64_t)time(NULL);
+    p.count = s.count;
+    p.class_label = o->class_label;
+    p.threads = o->threads;
+    if (o->preview_every) {
+        p.preview = on_preview;
+        p.preview_user = &pv;
+        p.preview_every = o->preview_every;
+    }
+    if (!o->quiet && !o->seed_given && !o->init_noise)
+        fprintf(stderr, "dctdiff: generate: seed %" PRIu64 "\n", p.seed);
+    r = sample_and_write(o, &s, &p, err);
+done:
+    run_free(&s);
+    return r;
+}
+
+int cmd_generate(int argc, char **argv)
+{
+    generate_opts o;
+    int r = parse(argc, argv, &o);
+    if (r)
+        return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    cli_interrupt_catch();
+    dctdiff_error err = { 0 };
+    if (run(&o, &err) == 0)
+        return CLI_EXIT_OK;
+    if (err.status == DCTDIFF_E_CANCELLED || cli_interrupted()) {
+        cli_report(CMD, "interrupted; nothing was written to '%s'", o.out);
+        return CLI_EXIT_INTERRUPTED;
+    }
+    cli_report(CMD, "%s", err.msg);
+    return CLI_EXIT_FAIL;
+}

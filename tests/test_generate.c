@@ -1,0 +1,256 @@
+/* test_generate.c - dctdiff_generate on the tiny fixture models: the same
+ * seed gives the same bytes for any thread count and batch size, progress
+ * and preview callbacks are called as documented, a cancel stops the run
+ * without touching the caller's images, and bad parameters are refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "dctdiff.h"
+
+static dctdiff_model *load(const char *path)
+{
+    dctdiff_model *m = NULL;
+    dctdiff_error err = { 0 };
+    CHECK(dctdiff_model_load(path, &m, &err) == DCTDIFF_OK, "load %s: %s", path, err.msg);
+    return m;
+}
+
+static size_t token_floats(const dctdiff_model *m)
+{
+    dctdiff_model_info in;
+    dctdiff_model_get_info(m, &in);
+    return (size_t)in.tokens * in.token_dim;
+}
+
+static float *tokens_for(const dctdiff_model *m, const dctdiff_generate_params *p)
+{
+    float *t = malloc(sizeof(float) * token_floats(m) * p->count);
+    dctdiff_error err = { 0 };
+    dctdiff_status s = dctdiff_generate_tokens(m, p, t, &err);
+    CHECK(s == DCTDIFF_OK, "generate_tokens: %s", err.msg);
+    return t;
+}
+
+static void test_determinism(const dctdiff_model *m)
+{
+    const size_t len = token_floats(m) * 3;
+    for (int kind = 0; kind < DCTDIFF_SAMPLER_COUNT_; kind++) {
+        dctdiff_generate_params p;
+        dctdiff_generate_params_init(&p);
+        p.sampler = (dctdiff_sampler)kind;
+        p.steps = 4;
+        p.count = 3;
+        p.seed = 1234;
+        p.threads = 1;
+        p.batch = 1;
+        float *a = tokens_for(m, &p);
+        p.threads = 2;
+        p.batch = 3;
+        float *b = tokens_for(m, &p);
+        p.batch = 2;
+        float *c = tokens_for(m, &p);
+        p.seed = 1235;
+        float *d = tokens_for(m, &p);
+        CHECK(memcmp(a, b, sizeof(float) * len) == 0,
+              "sampler %d: 1 thread batch 1 vs 2 threads batch 3 differ", kind);
+        CHECK(memcmp(a, c, sizeof(float) * len) == 0, "sampler %d: batch 2 differs", kind);
+        CHECK(memcmp(a, d, sizeof(float) * len) != 0, "sampler %d: seed ignored", kind);
+        free(a);
+        free(b);
+        free(c);
+        free(d);
+    }
+}
+
+static void test_images(const dctdiff_model *m)
+{
+    dctdiff_model_info in;
+    dctdiff_model_get_info(m, &in);
+    dctdiff_image u8[2], f32[2];
+    dctdiff_error err = { 0 };
+    for (int i = 0; i < 2; i++) {
+        dctdiff_image_alloc(&u8[i], in.resolution, in.resolution, 3, DCTDIFF_PIXEL_U8, &err);
+        dctdiff_image_alloc(&f32[i], in.resolution, in.resolution, 4, DCTDIFF_PIXEL_F32, &err);
+    }
+    dctdiff_generate_params p;
+    dctdiff_generate_params_init(&p);
+    p.steps = 3;
+    p.count = 2;
+    p.seed = 9;
+    CHECK(dctdiff_generate(m, &p, u8, &err) == DCTDIFF_OK, "generate u8: %s", err.msg);
+    p.threads = 3;
+    CHECK(dctdiff_generate(m, &p, f32, &err) == DCTDIFF_OK, "generate f32: %s", err.msg);
+    int mismatch = 0, distinct = 0;
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < in.resolution * in.resolution; k++) {
+            const unsigned char *a = (unsigned char *)u8[i].data + 3 * k;
+            const float *b = (float *)f32[i].data + 4 * k;
+            for (int c = 0; c < 3; c++)
+                mismatch += (int)(b[c] * 255.0f + 0.5f) != a[c];
+            mismatch += b[3] != 1.0f;
+            distinct += a[0] != ((unsigned char *)u8[i].data)[0];
+        }
+    CHECK(mismatch == 0, "u8 and f32 outputs disagree in %d values", mismatch);
+    CHECK(distinct > 0, "the image is flat");
+    for (int i = 0; i < 2; i++) {
+        dctdiff_image_release(&u8[i]);
+        dctdiff_image_release(&f32[i]);
+    }
+}
+
+typedef struct {
+    int calls, stop_at, last_done, last_total;
+    int previews, bad_preview;
+} counters;
+
+static int on_progress(void *user, int done, int total, const char *stage)
+{
+    counters *c = user;
+    (void)stage;
+    c->calls++;
+    c->last_done = done;
+    c->last_total = total;
+    return c->stop_at && c->calls >= c->stop_at;
+}
+
+static int on_preview(void *user, int sample, int step, int steps, const dctdiff_image *rgb)
+{
+    counters *c = user;
+    c->previews++;
+    c->bad_preview += rgb->width != 64 || rgb->channels != 3 || sample < 0 || sample > 1 ||
+                      step % 2 != 0 || step > steps;
+    return 0;
+}
+
+static void test_callbacks(const dctdiff_model *m)
+{
+    dctdiff_image out[2];
+    dctdiff_error err = { 0 };
+    for (int i = 0; i < 2; i++) {
+        dctdiff_image_alloc(&out[i], 64, 64, 3, DCTDIFF_PIXEL_U8, &err);
+        memset(out[i].data, 77, 64 * 64 * 3);
+    }
+    counters c = { 0 };
+    dctdiff_generate_params p;
+    dctdiff_generate_params_init(&p);
+    p.sampler = DCTDIFF_SAMPLER_DDIM;
+    p.steps = 6;
+    p.count = 2;
+    p.batch = 1;
+    p.progress = on_progress;
+    p.progress_user = &c;
+    p.preview = on_preview;
+    p.preview_user = &c;
+    p.preview_every = 2;
+    CHECK(dctdiff_generate(m, &p, out, &err) == DCTDIFF_OK, "generate: %s", err.msg);
+    CHECK(c.calls == 13 && c.last_done == 12 && c.last_total == 12,
+          "progress: %d calls, last %d/%d (want 13 calls, 12/12)", c.calls, c.last_done,
+          c.last_total);
+    CHECK(c.previews == 6 && c.bad_preview == 0, "previews: %d calls, %d bad", c.previews,
+          c.bad_preview);
+
+    /* cancel after the 5th evaluation: nothing written */
+    for (int i = 0; i < 2; i++)
+        memset(out[i].data, 77, 64 * 64 * 3);
+    c = (counters){ .stop_at = 5 };
+    dctdiff_status s = dctdiff_generate(m, &p, out, &err);
+    CHECK(s == DCTDIFF_E_CANCELLED && c.calls == 5, "cancel: status %s after %d calls",
+          dctdiff_status_name(s), c.calls);
+    int touched = 0;
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 64 * 64 * 3; k++)
+            touched += ((unsigned char *)out[i].data)[k] != 77;
+    CHECK(touched == 0, "a cancelled run wrote %d bytes", touched);
+    for (int i = 0; i < 2; i++)
+        dctdiff_image_release(&out[i]);
+}
+
+static void test_refusals(const dctdiff_model *m, const dctdiff_model *cond)
+{
+    dctdiff_image out[1];
+    dctdiff_error err = { 0 };
+    dctdiff_image_alloc(&out[0], 64, 64, 3, DCTDIFF_PIXEL_U8, &err);
+    dctdiff_generate_params p;
+#define REFUSE(field, value, what)                                                   \
+    do {                                                                            \
+        dctdiff_generate_params_init(&p);                                           \
+        p.steps = 2;                                                                \
+        p.field = value;                                                            \
+        CHECK(dctdiff_generate(m, &p, out, &err) == DCTDIFF_E_ARG, "%s accepted", what); \
+    } while (0)
+    REFUSE(count, 0, "count 0");
+    REFUSE(steps, 1001, "1001 steps");
+    REFUSE(steps, -1, "-1 steps");
+    REFUSE(snr_scale, -1.0, "negative SNR scale");
+    REFUSE(sampler, (dctdiff_sampler)99, "sampler 99");
+    REFUSE(class_label, 3, "a class for an unconditional model");
+    REFUSE(batch, -2, "batch -2");
+    REFUSE(preview_every, -1, "preview_every -1");
+#undef REFUSE
+    dctdiff_generate_params_init(&p);
+    dctdiff_image small;
+    dctdiff_image_alloc(&small, 32, 32, 3, DCTDIFF_PIXEL_U8, &err);
+    CHECK(dctdiff_generate(m, &p, &small, &err) == DCTDIFF_E_ARG, "wrong output size accepted");
+    dctdiff_image_release(&small);
+    p.class_label = 10;
+    CHECK(dctdiff_generate(cond, &p, out, &err) == DCTDIFF_E_ARG, "class 10 of 10 accepted");
+    dctdiff_image_release(&out[0]);
+}
+
+static void test_conditional(const dctdiff_model *cond)
+{
+    dctdiff_generate_params p;
+    dctdiff_generate_params_init(&p);
+    p.steps = 3;
+    p.count = 2;
+    p.seed = 4;
+    float *rnd = tokens_for(cond, &p);      /* class -1: drawn per image */
+    p.class_label = 5;
+    float *five = tokens_for(cond, &p);
+    p.batch = 1;
+    p.threads = 1;
+    float *five1 = tokens_for(cond, &p);
+    const size_t len = token_floats(cond) * 2;
+    CHECK(memcmp(five, five1, sizeof(float) * len) == 0, "conditional: batch changes bytes");
+    CHECK(memcmp(rnd, five, sizeof(float) * len) != 0, "conditional: label ignored");
+    /* starting noise given by the caller replaces the seeded one */
+    float *noise = malloc(sizeof(float) * len);
+    for (size_t i = 0; i < len; i++)
+        noise[i] = (float)((i % 17) / 8.0 - 1.0);
+    p.init_noise = noise;
+    float *a = tokens_for(cond, &p);
+    p.seed = 99;
+    float *b = tokens_for(cond, &p);
+    CHECK(memcmp(a, b, sizeof(float) * len) == 0, "init noise: the seed still matters");
+    CHECK(memcmp(a, five1, sizeof(float) * len) != 0, "init noise ignored");
+    free(rnd);
+    free(five);
+    free(five1);
+    free(noise);
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    dctdiff_model *m = load("fixtures/uvit_b2.safetensors");
+    dctdiff_model *cond = load("fixtures/uvit_b4c.safetensors");
+    const dctdiff_enum_entry *t = dctdiff_samplers();
+    CHECK(dctdiff_enum_lookup(t, "dpm-solver") == DCTDIFF_SAMPLER_DPM_SOLVER &&
+              dctdiff_enum_lookup(t, "ddim") == DCTDIFF_SAMPLER_DDIM &&
+              dctdiff_enum_lookup(t, "euler-ode") == DCTDIFF_SAMPLER_EULER_ODE &&
+              dctdiff_enum_lookup(t, "euler-sde") == DCTDIFF_SAMPLER_EULER_SDE,
+          "sampler names");
+    if (m && cond) {
+        test_determinism(m);
+        test_images(m);
+        test_callbacks(m);
+        test_refusals(m, cond);
+        test_conditional(cond);
+    }
+    dctdiff_model_free(m);
+    dctdiff_model_free(cond);
+    return check_finish("test_generate");
+}
