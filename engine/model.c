@@ -116,8 +116,8 @@ static dctdiff_status meta_choice(const meta_reader *r, const char *key,
 
 /* The stable sampler names of dctdiff_samplers(), by enum value. */
 static const char *const sampler_names[] = {"dpm-solver", "ddim", "euler-ode", "euler-sde", NULL};
+/* Indexed by dctdiff_chroma. */
 static const char *const chroma_names[] = {"420", "444", NULL};
-static const int chroma_blocks[] = {6, 12};
 
 static dctdiff_status read_order(const meta_reader *r, int B)
 {
@@ -148,37 +148,30 @@ static dctdiff_status read_order(const meta_reader *r, int B)
     return DCTDIFF_OK;
 }
 
-/* The token layout.  TODO(tokens): use dctdiff_token_layout_check once
- * engine/tokens.c is merged. */
+/* The token layout; its rules live in tokens.c, the file only has to
+ * agree with them and with its own dct.tokens. */
 static dctdiff_status read_layout(const meta_reader *r)
 {
     dctdiff_model_info *in = &r->m->info;
     dctdiff_token_layout *l = &in->layout;
-    int res, chroma;
-    double eta;
+    int res = 0, chroma = 0;
     dctdiff_status st;
-    if ((st = meta_int(r, "dct.resolution", 1, 8192, &res)) ||
-        (st = meta_int(r, "dct.block_size", 2, 16, &l->block_size)) ||
+    if ((st = meta_int(r, "dct.resolution", 1, 1 << 16, &res)) ||
+        (st = meta_int(r, "dct.block_size", 1, 16, &l->block_size)) ||
         (st = meta_int(r, "dct.low_freqs", 1, 256, &l->low_freqs)) ||
         (st = meta_choice(r, "dct.chroma", chroma_names, "420, 444", &chroma)) ||
-        (st = meta_double(r, "dct.eta", 0.0, &eta)) ||
+        (st = meta_double(r, "dct.eta", 0.0, &l->eta)) ||
         (st = meta_int(r, "dct.tokens", 1, 1 << 24, &in->tokens)))
         return st;
-    int B = l->block_size;
-    if (!dct_size_ok(B))
-        return meta_bad(r, "dct.block_size", "must be 2, 4, 8 or 16");
-    if (l->low_freqs > B * B)
-        return meta_bad(r, "dct.low_freqs", "more coefficients than a block has");
-    if (res % (2 * B))
-        return meta_bad(r, "dct.resolution", "not a multiple of 2 x block_size");
     in->resolution = l->width = l->height = res;
-    l->eta = (float)eta;
     l->chroma = (dctdiff_chroma)chroma;
-    int side = res / (2 * B);
-    if (in->tokens != side * side)
+    dctdiff_error why;
+    if (dctdiff_token_layout_check(l, &why) != DCTDIFF_OK)
+        return dd_fail(r->err, DCTDIFF_E_FORMAT, "%s: metadata dct.*: %s", r->label, why.msg);
+    if (in->tokens != dctdiff_token_count(l))
         return meta_bad(r, "dct.tokens", "does not match resolution and block_size");
-    in->token_dim = chroma_blocks[chroma] * l->low_freqs;
-    return read_order(r, B);
+    in->token_dim = dctdiff_token_dim(l);
+    return read_order(r, l->block_size);
 }
 
 static dctdiff_status read_arch(const meta_reader *r)
@@ -460,6 +453,25 @@ static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, 
     m->info.parameters = (long long)total;
     free(b);
     return st;
+}
+
+dctdiff_status model_foreach_tensor(const dctdiff_model *m, model_tensor_fn fn,
+                                    void *user, dctdiff_error *err)
+{
+    size_t max = COUNT(model_fields) + (size_t)(m->info.depth + 1) * COUNT(block_fields);
+    binding *b = malloc(max * sizeof *b);
+    if (!b)
+        return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for the tensor table");
+    /* bind_all only takes the fields' addresses; nothing is written. */
+    int n = bind_all((dctdiff_model *)m, b);
+    for (int i = 0; i < n; i++) {
+        size_t count = 1;
+        for (int d = 0; d < b[i].ndim; d++)
+            count *= (size_t)b[i].shape[d];
+        fn(user, b[i].name, *b[i].field, count);
+    }
+    free(b);
+    return DCTDIFF_OK;
 }
 
 /* ------------------------------------------------------------------------ */

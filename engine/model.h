@@ -46,4 +46,12 @@ struct dctdiff_model {
     int meta_count;
 };
 
+/* Calls fn for every weight tensor of m, in the order of the binding table:
+ * its safetensors name, its float32 data and its element count.  For tests
+ * and tools that compare a loaded model with its source. */
+typedef void (*model_tensor_fn)(void *user, const char *name, const float *data,
+                                size_t count);
+dctdiff_status model_foreach_tensor(const dctdiff_model *m, model_tensor_fn fn,
+                                    void *user, dctdiff_error *err);
+
 #endif

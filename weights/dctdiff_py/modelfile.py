@@ -52,6 +52,7 @@ KEYS = {
     "train.dataset": ("str", ""),
     "train.steps": ("int", ""),
     "train.release": ("str", ""),
+    "train.checkpoint": ("str", ""),
     "train.entropy_y": ("floats", ""),
     "train.entropy_cb": ("floats", ""),
     "train.entropy_cr": ("floats", ""),
@@ -227,23 +228,21 @@ def uvit_kwargs(meta):
 
 def tensor_shapes(embed_dim, depth, num_heads=None, mlp_ratio=4, qkv_bias=False,
                   mlp_time_embed=False, num_classes=0, tokens=256, token_dim=24):
-    """Every tensor of the UViT, name -> shape, in a fixed order.  Takes the
-    same arguments as UViT (num_heads does not change any shape)."""
+    """Every tensor of the UViT, name -> shape, in the order of the official
+    state_dict.  Takes the same arguments as UViT (num_heads changes no
+    shape)."""
     d, hidden = embed_dim, int(mlp_ratio * embed_dim)
     extras = 2 if num_classes > 0 else 1
     shapes = {"pos_embed": (1, extras + tokens, d),
               "proj.weight": (d, token_dim), "proj.bias": (d,)}
-    if num_classes > 0:
-        shapes["label_emb.weight"] = (num_classes, d)
     if mlp_time_embed:
         shapes.update({"time_embed.0.weight": (4 * d, d), "time_embed.0.bias": (4 * d,),
                        "time_embed.2.weight": (d, 4 * d), "time_embed.2.bias": (d,)})
+    if num_classes > 0:
+        shapes["label_emb.weight"] = (num_classes, d)
     blocks = ([f"in_blocks.{i}" for i in range(depth // 2)] + ["mid_block"]
               + [f"out_blocks.{i}" for i in range(depth // 2)])
     for prefix in blocks:
-        if prefix.startswith("out_blocks"):
-            shapes[f"{prefix}.skip_linear.weight"] = (d, 2 * d)
-            shapes[f"{prefix}.skip_linear.bias"] = (d,)
         shapes[f"{prefix}.norm1.weight"] = (d,)
         shapes[f"{prefix}.norm1.bias"] = (d,)
         shapes[f"{prefix}.attn.qkv.weight"] = (3 * d, d)
@@ -257,6 +256,9 @@ def tensor_shapes(embed_dim, depth, num_heads=None, mlp_ratio=4, qkv_bias=False,
         shapes[f"{prefix}.mlp.fc1.bias"] = (hidden,)
         shapes[f"{prefix}.mlp.fc2.weight"] = (d, hidden)
         shapes[f"{prefix}.mlp.fc2.bias"] = (d,)
+        if prefix.startswith("out_blocks"):
+            shapes[f"{prefix}.skip_linear.weight"] = (d, 2 * d)
+            shapes[f"{prefix}.skip_linear.bias"] = (d,)
     shapes.update({"norm.weight": (d,), "norm.bias": (d,),
                    "decoder_pred.weight": (token_dim, d), "decoder_pred.bias": (token_dim,)})
     return shapes

@@ -71,11 +71,11 @@ class Block(nn.Module):
 
     def __init__(self, dim, num_heads, mlp_ratio, qkv_bias, skip=False):
         super().__init__()
-        self.skip_linear = nn.Linear(2 * dim, dim) if skip else None
         self.norm1 = nn.LayerNorm(dim, eps=1e-5)
         self.attn = Attention(dim, num_heads, qkv_bias)
         self.norm2 = nn.LayerNorm(dim, eps=1e-5)
         self.mlp = Mlp(dim, int(dim * mlp_ratio))
+        self.skip_linear = nn.Linear(2 * dim, dim) if skip else None
 
     def forward(self, x, skip=None):
         if self.skip_linear is not None:

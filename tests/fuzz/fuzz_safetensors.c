@@ -1,0 +1,35 @@
+/* fuzz_safetensors.c - libFuzzer target for the safetensors header parser.
+ * Build with -Dfuzz=true and clang; tests/fuzz/replay.c runs the same entry
+ * over the seed corpus as a plain meson test. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "safetensors.h"
+
+/* Model headers are a few KB; bigger inputs only slow the fuzzer down. */
+#define MAX_INPUT (1u << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > MAX_INPUT)
+        return 0;
+    safetensors_file *f = NULL;
+    dctdiff_error err;
+    if (safetensors_parse("fuzz", data, size, &f, &err) != DCTDIFF_OK)
+        return 0;
+    /* Touch every byte the parser vouched for. */
+    for (int i = 0; i < f->count; i++) {
+        const safetensors_tensor *t = &f->tensors[i];
+        float *dst = malloc(t->count * sizeof *dst + 1);
+        if (dst)
+            safetensors_read_f32(t, dst);
+        free(dst);
+        (void)safetensors_find(f, t->name);
+    }
+    for (int i = 0; i < f->meta_count; i++)
+        (void)safetensors_meta(f, f->meta_keys[i]);
+    safetensors_close(f);
+    return 0;
+}
