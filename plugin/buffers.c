@@ -3,49 +3,76 @@
 
 #include "plugin.h"
 
+#include <string.h>
+
 /* Output rows per strip: large enough to amortise the engine's halo, small
  * enough that a strip of a wide image stays a few megabytes. */
 #define STRIP_ROWS 64
 
-BuffersFormat
-buffers_format_for (GimpDrawable *drawable)
+/* 8-bit with a perceptual TRC: R'G'B' (non-linear) or R~G~B~ (perceptual). */
+static gboolean
+is_u8_perceptual (const Babl *format)
 {
-  const Babl *space = gimp_drawable_get_format (drawable);
-  gboolean    alpha = gimp_drawable_has_alpha (drawable);
+  const gchar *encoding = babl_format_get_encoding (format);
+
+  return babl_format_get_type (format, 0) == babl_type ("u8") &&
+         (strchr (encoding, '\'') || strchr (encoding, '~'));
+}
+
+static BuffersFormat
+format_of (const gchar *float_name,
+           const gchar *u8_name,
+           int          channels,
+           const Babl  *layer_format)
+{
   BuffersFormat fmt;
 
-  if (gimp_drawable_is_gray (drawable))
+  fmt.format       = babl_format_with_space (float_name, layer_format);
+  fmt.write_format = fmt.format;
+  fmt.write_type   = DCTDIFF_PIXEL_F32;
+  fmt.channels     = channels;
+  if (is_u8_perceptual (layer_format))
     {
-      fmt.format   = babl_format_with_space (alpha ? "Y'A float" : "Y' float", space);
-      fmt.channels = alpha ? 2 : 1;
-    }
-  else
-    {
-      fmt.format   = babl_format_with_space (alpha ? "R'G'B'A float" : "R'G'B' float", space);
-      fmt.channels = alpha ? 4 : 3;
+      fmt.write_format = babl_format_with_space (u8_name, layer_format);
+      fmt.write_type   = DCTDIFF_PIXEL_U8;
     }
   return fmt;
 }
 
 BuffersFormat
-buffers_format_rgb (const Babl *space_of)
+buffers_format_for (GimpDrawable *drawable)
 {
-  BuffersFormat fmt = { babl_format_with_space ("R'G'B' float", space_of), 3 };
+  const Babl *layer = gimp_drawable_get_format (drawable);
+  gboolean    alpha = gimp_drawable_has_alpha (drawable);
 
+  if (gimp_drawable_is_gray (drawable))
+    return alpha ? format_of ("Y'A float", "Y'A u8", 2, layer)
+                 : format_of ("Y' float", "Y' u8", 1, layer);
+  return alpha ? format_of ("R'G'B'A float", "R'G'B'A u8", 4, layer)
+               : format_of ("R'G'B' float", "R'G'B' u8", 3, layer);
+}
+
+BuffersFormat
+buffers_format_rgb_u8 (const Babl *layer_format)
+{
+  BuffersFormat fmt = format_of ("R'G'B' float", "R'G'B' u8", 3, layer_format);
+
+  fmt.write_format = babl_format_with_space ("R'G'B' u8", layer_format);
+  fmt.write_type   = DCTDIFF_PIXEL_U8;
   return fmt;
 }
 
 static gboolean
-alloc_image (dctdiff_image *img,
-             int            width,
-             int            height,
-             int            channels,
-             GError       **error)
+alloc_image (dctdiff_image      *img,
+             int                 width,
+             int                 height,
+             int                 channels,
+             dctdiff_pixel_type  type,
+             GError            **error)
 {
   dctdiff_error err;
 
-  if (dctdiff_image_alloc (img, width, height, channels,
-                           DCTDIFF_PIXEL_F32, &err) != DCTDIFF_OK)
+  if (dctdiff_image_alloc (img, width, height, channels, type, &err) != DCTDIFF_OK)
     {
       g_propagate_error (error, plugin_engine_error (_("Out of memory"), &err));
       return FALSE;
@@ -60,7 +87,8 @@ buffers_read (GeglBuffer          *buf,
               dctdiff_image       *out,
               GError             **error)
 {
-  if (! alloc_image (out, rect->width, rect->height, fmt.channels, error))
+  if (! alloc_image (out, rect->width, rect->height, fmt.channels,
+                    DCTDIFF_PIXEL_F32, error))
     return FALSE;
   gegl_buffer_get (buf, rect, 1.0, fmt.format, out->data, out->stride,
                    GEGL_ABYSS_CLAMP);
@@ -76,7 +104,7 @@ buffers_write (GeglBuffer          *buf,
 {
   GeglRectangle rect = { x, y, img->width, img->height };
 
-  gegl_buffer_set (buf, &rect, 0, fmt.format, img->data, img->stride);
+  gegl_buffer_set (buf, &rect, 0, fmt.write_format, img->data, img->stride);
 }
 
 /* One strip: output rows [y0, y1) from the input rows the engine asks for. */
@@ -101,7 +129,7 @@ upscale_strip (dctdiff_upscaler *u,
   in_rect = (GeglRectangle) { 0, sy0, src_w, sy1 - sy0 };
   if (! buffers_read (src, &in_rect, fmt, &in, error))
     return FALSE;
-  if (! alloc_image (&out, dst_w, y1 - y0, fmt.channels, error))
+  if (! alloc_image (&out, dst_w, y1 - y0, fmt.channels, fmt.write_type, error))
     goto out;
   if (dctdiff_upscaler_run_rows (u, &in, y0, y1, &out, &err) != DCTDIFF_OK)
     g_propagate_error (error, plugin_engine_error (_("DCT upscaling failed"), &err));

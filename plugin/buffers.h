@@ -1,8 +1,11 @@
 /* buffers.h - pixels between GEGL buffers and the engine.
  *
- * Everything is exchanged as float in the drawable's own colour space with
- * its perceptual (gamma) TRC, so the engine sees the same numbers the CLI
- * reads from a PNG, and GEGL converts to and from the layer's precision. */
+ * Pixels are read as float in the drawable's own colour space with its
+ * perceptual (gamma) TRC, so the engine sees the same numbers the CLI reads
+ * from a PNG.  Results are written as float too, except into 8-bit
+ * perceptual layers: those get the engine's own 8-bit output, so GIMP and
+ * the CLI agree to the last bit (the paper method truncates as the official
+ * code does, which float plus GEGL's rounding would not). */
 #ifndef DCTDIFF_BUFFERS_H
 #define DCTDIFF_BUFFERS_H
 
@@ -12,13 +15,15 @@
 
 typedef struct
 {
-  const Babl *format;   /* float, perceptual, in the drawable's space */
-  int         channels; /* 1..4, as dctdiff_image counts them */
+  const Babl        *format;       /* read: float, perceptual, own space */
+  const Babl        *write_format; /* write: the same, or 8-bit */
+  dctdiff_pixel_type write_type;
+  int                channels;     /* 1..4, as dctdiff_image counts them */
 } BuffersFormat;
 
 BuffersFormat  buffers_format_for      (GimpDrawable *drawable);
-/* The format of an RGB image of the given space (for generation). */
-BuffersFormat  buffers_format_rgb      (const Babl   *space_of);
+/* 8-bit RGB in the space of layer_format: generated samples. */
+BuffersFormat  buffers_format_rgb_u8   (const Babl   *layer_format);
 
 /* Reads rect of buf into a newly allocated float dctdiff_image. */
 gboolean       buffers_read            (GeglBuffer          *buf,
@@ -26,7 +31,8 @@ gboolean       buffers_read            (GeglBuffer          *buf,
                                         BuffersFormat        fmt,
                                         dctdiff_image       *out,
                                         GError             **error);
-/* Writes img into buf with its top-left corner at (x, y). */
+/* Writes img (of fmt.write_type) into buf with its top-left corner at
+ * (x, y). */
 void           buffers_write           (GeglBuffer          *buf,
                                         int                  x,
                                         int                  y,

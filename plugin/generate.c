@@ -62,7 +62,7 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                      _("The image that receives the layers "
                                        "when the output is new layers"),
                                      TRUE, G_PARAM_READWRITE);
-  gimp_procedure_add_file_argument (procedure, "model", _("Mo_del file"),
+  gimp_procedure_add_file_argument (procedure, "model", _("Model _file"),
                                     _("A DCTdiff model (.safetensors); none "
                                       "= the first installed model"),
                                     GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, NULL,
@@ -84,14 +84,14 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                      "seed gives the same images"),
                                    0, G_MAXINT, 0, G_PARAM_READWRITE);
   gimp_procedure_add_boolean_argument (procedure, "random-seed",
-                                       _("_Random seed"),
+                                       _("Ran_dom seed"),
                                        _("Pick a new seed at every run"),
                                        FALSE, G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "count", _("_Number of images"),
                                    _("How many images to make; each becomes "
                                      "a layer"),
                                    1, 64, 1, G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "class", _("Cla_ss"),
+  gimp_procedure_add_int_argument (procedure, "class", _("Class la_bel"),
                                    _("Class label for class-conditional "
                                      "models; -1 = a random class per image"),
                                    -1, 100000, -1, G_PARAM_READWRITE);
@@ -155,7 +155,7 @@ settings_read (GimpProcedureConfig *config,
     }
 
   dctdiff_generate_params_init (&s->params);
-  /* COUNT_ marks "the model's own", resolved once the model is loaded. */
+  /* COUNT_ is the engine's "the model's own sampler". */
   s->params.sampler     = sampler == SAMPLER_MODEL_DEFAULT
                           ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
   s->params.steps       = steps;
@@ -194,8 +194,6 @@ make_samples (const dctdiff_model *model,
   int                w, h;
 
   dctdiff_model_get_info (model, &info);
-  if (s->params.sampler == DCTDIFF_SAMPLER_COUNT_)
-    s->params.sampler = info.default_sampler;
   w = s->width  > 0 ? s->width  : (s->height > 0 ? s->height : info.resolution);
   h = s->height > 0 ? s->height : w;
 
@@ -261,14 +259,11 @@ commit_samples (GenerateSettings *s,
       GimpLayer  *layer = gimp_layer_new (image, name, w, h, GIMP_RGB_IMAGE,
                                           100.0, gimp_image_get_default_new_layer_mode (image));
       GeglBuffer *buf;
-      BuffersFormat fmt;
+      BuffersFormat fmt = buffers_format_rgb_u8 (gimp_drawable_get_format (GIMP_DRAWABLE (layer)));
 
       g_free (name);
       gimp_image_insert_layer (image, layer, NULL, 0);
       buf = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
-      fmt.format   = babl_format_with_space ("R'G'B' u8",
-                                             gimp_drawable_get_format (GIMP_DRAWABLE (layer)));
-      fmt.channels = 3;
       buffers_write (buf, 0, 0, fmt, &out[i]);
       g_object_unref (buf);
       gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, w, h);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dialogs.h"
+#include "widget-dump.h"
 #include "models.h"
 
 typedef struct
@@ -175,6 +176,7 @@ generate_dialog_run (GimpProcedure       *procedure,
                       FALSE, FALSE, 0);
   gtk_box_pack_start (content, size_entry_new (&d), FALSE, FALSE, 0);
 
+  widget_dump_on_map (dialog, "generate");
   run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
 
   g_signal_handlers_disconnect_by_data (config, &d);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dialogs.h"
+#include "widget-dump.h"
 #include "worker.h"
 
 #define PREVIEW_SIZE  256
@@ -155,6 +156,7 @@ progress_window_new (GenerateRun *run)
   gtk_box_pack_start (GTK_BOX (box), run->stop_button, FALSE, FALSE, 0);
 
   g_signal_connect (window, "delete-event", G_CALLBACK (window_deleted), run);
+  widget_dump_on_map (window, "progress");
   gtk_widget_show_all (window);
   return window;
 }

@@ -12,6 +12,7 @@
 
 #include "buffers.h"
 #include "dialogs.h"
+#include "widget-dump.h"
 #include "upscale.h"
 
 #define VIEW_SIZE   256
@@ -204,6 +205,7 @@ upscale_dialog_run (GimpProcedure       *procedure,
                               "factor", "width", "height", "method", "filter",
                               NULL);
 
+  widget_dump_on_map (dialog, "upscale");
   run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
 
   if (drawable)
