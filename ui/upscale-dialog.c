@@ -30,46 +30,65 @@ typedef struct
   guint                idle;
 } Preview;
 
-/* The crop [x0, x0 + w) of the source that covers the view, plus margin. */
-static void
-source_crop (const Preview *p, gdouble rx, gdouble ry, int zoom,
-             GeglRectangle *crop)
+/* Where the view lies on the source (vx, vy: its top-left corner, in
+ * source pixels), and the crop read for it: the view plus a margin, so the
+ * crop's own edges stay out of sight. */
+typedef struct
 {
-  int dw = gimp_drawable_get_width (p->drawable);
-  int dh = gimp_drawable_get_height (p->drawable);
-  int w  = (int) ceil (VIEW_SIZE / (zoom * rx)) + 2 * CROP_MARGIN;
-  int h  = (int) ceil (VIEW_SIZE / (zoom * ry)) + 2 * CROP_MARGIN;
-  int x0 = CLAMP ((int) (p->cx - w / 2), 0, MAX (dw - w, 0));
-  int y0 = CLAMP ((int) (p->cy - h / 2), 0, MAX (dh - h, 0));
+  gdouble       vx, vy;
+  GeglRectangle crop;
+} ViewGeometry;
 
-  *crop = (GeglRectangle) { x0, y0, MIN (w, dw), MIN (h, dh) };
+static void
+view_geometry (const Preview *p, gdouble rx, gdouble ry, int zoom,
+               ViewGeometry *g)
+{
+  int     dw = gimp_drawable_get_width (p->drawable);
+  int     dh = gimp_drawable_get_height (p->drawable);
+  gdouble vw = VIEW_SIZE / (zoom * rx);
+  gdouble vh = VIEW_SIZE / (zoom * ry);
+  int     x0, y0, x1, y1;
+
+  g->vx = CLAMP (p->cx - vw / 2, 0, MAX (dw - vw, 0));
+  g->vy = CLAMP (p->cy - vh / 2, 0, MAX (dh - vh, 0));
+  x0 = MAX ((int) floor (g->vx) - CROP_MARGIN, 0);
+  y0 = MAX ((int) floor (g->vy) - CROP_MARGIN, 0);
+  x1 = MIN ((int) ceil (g->vx + vw) + CROP_MARGIN, dw);
+  y1 = MIN ((int) ceil (g->vy + vh) + CROP_MARGIN, dh);
+  g->crop = (GeglRectangle) { x0, y0, x1 - x0, y1 - y0 };
 }
 
-/* Copies the view's window of the upscaled crop, enlarged by zoom, as 8-bit
- * RGBA for the preview area. */
+/* Shows the view's window of the upscaled crop, enlarged by zoom, on a grey
+ * ground where the result ends before the view does. */
 static void
 show_result (Preview *p, const dctdiff_image *big, BuffersFormat fmt,
-             gdouble rx, gdouble ry, int zoom)
+             const ViewGeometry *g, gdouble rx, gdouble ry, int zoom)
 {
   const Babl *rgba = babl_format_with_space ("R'G'B'A u8", fmt.format);
   const Babl *fish = babl_fish (fmt.format, rgba);
-  guchar     *buf  = g_malloc0 (VIEW_SIZE * VIEW_SIZE * 4);
-  int         mx   = MIN ((int) lround (CROP_MARGIN * rx), big->width - 1);
-  int         my   = MIN ((int) lround (CROP_MARGIN * ry), big->height - 1);
+  int         ox   = (int) lround ((g->vx - g->crop.x) * rx);
+  int         oy   = (int) lround ((g->vy - g->crop.y) * ry);
+  int         w    = MIN (VIEW_SIZE, (big->width - ox) * zoom);
+  int         h    = MIN (VIEW_SIZE, (big->height - oy) * zoom);
+  guchar     *buf;
   int         x, y;
 
-  for (y = 0; y < VIEW_SIZE; y++)
-    for (x = 0; x < VIEW_SIZE; x++)
+  gimp_preview_area_fill (GIMP_PREVIEW_AREA (p->area), 0, 0, VIEW_SIZE,
+                          VIEW_SIZE, 128, 128, 128);
+  if (w <= 0 || h <= 0)
+    return;
+  buf = g_malloc (w * h * 4);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++)
       {
-        int sx = MIN (mx + x / zoom, big->width - 1);
-        int sy = MIN (my + y / zoom, big->height - 1);
         const float *px = (const float *) ((const guchar *) big->data +
-                                           sy * big->stride) + sx * fmt.channels;
+                                           (oy + y / zoom) * big->stride) +
+                          (ox + x / zoom) * fmt.channels;
 
-        babl_process (fish, px, buf + (y * VIEW_SIZE + x) * 4, 1);
+        babl_process (fish, px, buf + (y * w + x) * 4, 1);
       }
-  gimp_preview_area_draw (GIMP_PREVIEW_AREA (p->area), 0, 0, VIEW_SIZE,
-                          VIEW_SIZE, GIMP_RGBA_IMAGE, buf, VIEW_SIZE * 4);
+  gimp_preview_area_draw (GIMP_PREVIEW_AREA (p->area), 0, 0, w, h,
+                          GIMP_RGBA_IMAGE, buf, w * 4);
   g_free (buf);
 }
 
@@ -80,7 +99,7 @@ render (gpointer data)
   UpscaleSettings s;
   BuffersFormat   fmt = buffers_format_for (p->drawable);
   GeglBuffer     *src = gimp_drawable_get_buffer (p->drawable);
-  GeglRectangle   crop;
+  ViewGeometry    g;
   dctdiff_image   small = { 0 }, big = { 0 };
   dctdiff_error   err = { 0 };
   GError         *error = NULL;
@@ -91,15 +110,15 @@ render (gpointer data)
   upscale_settings_read (p->config, p->image, &s);
   rx = (gdouble) s.width / gimp_image_get_width (p->image);
   ry = (gdouble) s.height / gimp_image_get_height (p->image);
-  source_crop (p, rx, ry, zoom, &crop);
+  view_geometry (p, rx, ry, zoom, &g);
 
-  if (buffers_read (src, &crop, fmt, &small, &error) &&
-      dctdiff_image_alloc (&big, lround (crop.width * rx),
-                           lround (crop.height * ry), fmt.channels,
+  if (buffers_read (src, &g.crop, fmt, &small, &error) &&
+      dctdiff_image_alloc (&big, lround (g.crop.width * rx),
+                           lround (g.crop.height * ry), fmt.channels,
                            DCTDIFF_PIXEL_F32, &err) == DCTDIFF_OK &&
       dctdiff_upscale (&small, &big, &s.params, &err) == DCTDIFF_OK)
     {
-      show_result (p, &big, fmt, rx, ry, zoom);
+      show_result (p, &big, fmt, &g, rx, ry, zoom);
       gtk_label_set_text (GTK_LABEL (p->status), "");
     }
   else
@@ -130,8 +149,10 @@ area_clicked (GtkWidget *area, GdkEventButton *event, Preview *p)
   upscale_settings_read (p->config, p->image, &s);
   rx = (gdouble) s.width / gimp_image_get_width (p->image);
   ry = (gdouble) s.height / gimp_image_get_height (p->image);
-  p->cx += (event->x - VIEW_SIZE / 2) / (zoom * rx);
-  p->cy += (event->y - VIEW_SIZE / 2) / (zoom * ry);
+  p->cx = CLAMP (p->cx + (event->x - VIEW_SIZE / 2) / (zoom * rx),
+                 0, gimp_drawable_get_width (p->drawable));
+  p->cy = CLAMP (p->cy + (event->y - VIEW_SIZE / 2) / (zoom * ry),
+                 0, gimp_drawable_get_height (p->drawable));
   invalidate (p);
   return TRUE;
 }
