@@ -34,20 +34,25 @@ plugin_dir = sys.argv[1]
 shots = os.environ.get("DCTDIFF_SCREENSHOTS") or os.path.abspath("screenshots")
 
 OPEN_DIALOGS = r'''
-def interactive(name, image=None):
+def interactive(name, **settings):
     proc = Gimp.get_pdb().lookup_procedure(name)
     config = proc.create_config()
     config.set_property("run-mode", Gimp.RunMode.INTERACTIVE)
-    if image is not None:
-        config.set_property("image", image)
-        if name.endswith("upscale"):
-            config.set_core_object_array("drawables", image.get_layers())
-    return proc.run(config).index(0)
+    for key, value in settings.items():
+        if key == "drawables":
+            config.set_core_object_array(key, value)
+        else:
+            config.set_property(key, value)
+    return proc.run(config).index(0).value_nick
 
 image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
 Gimp.Display.new(image)
-interactive("plug-in-dctdiff-upscale", image)
-interactive("plug-in-dctdiff-generate")
+interactive("plug-in-dctdiff-upscale", image=image, drawables=image.get_layers())
+# A fresh profile has no last values, so these reach the dialog: enough work
+# for the progress window to stay up until the test presses Stop.
+status = interactive("plug-in-dctdiff-generate", steps=1000, count=8)
+with open(STATUS, "w") as f:
+    f.write("%s %d\n" % (status, len(Gimp.get_images())))
 '''
 
 UNDO = r'''
@@ -123,12 +128,15 @@ def names(dump_path):
 
 
 def show_dialogs(gimp, display, titles, lang_env, tag, expect):
+    """Opens both dialogs and checks them; in English also starts sampling
+    and stops it with the progress window's Stop button."""
     dumps = gimp.path(f"dump-{tag}")
     os.makedirs(dumps)
-    src = gimp.path("in.png")
+    src, status = gimp.path(f"in-{tag}.png"), gimp.path(f"status-{tag}")
     write_test_png(src, 200, 150, "RGB")
     env = dict(lang_env, DISPLAY=display, DCTDIFF_WIDGET_DUMP=dumps)
-    proc = gimp.start("python-fu-eval", f"SRC = {src!r}\n" + OPEN_DIALOGS,
+    proc = gimp.start("python-fu-eval",
+                      f"SRC = {src!r}\nSTATUS = {status!r}\n" + OPEN_DIALOGS,
                       gui=True, env=env)
     try:
         for dialog, title in titles.items():
@@ -151,11 +159,39 @@ def show_dialogs(gimp, display, titles, lang_env, tag, expect):
             else:
                 check(False, f"{tag} {dialog}: widget list written")
             xdo(display, "windowfocus", "--sync", win)
-            xdo(display, "key", "--clearmodifiers", "Escape")
+            if dialog == "generate" and tag == "en":
+                xdo(display, "key", "--clearmodifiers", "alt+o")
+                stop_sampling(display, proc, dumps, status)
+            else:
+                xdo(display, "key", "--clearmodifiers", "Escape")
         proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             kill_group(proc)
+
+
+def stop_sampling(display, proc, dumps, status):
+    win = wait_window(display, "^DCTdiff: generating$", proc, 60)
+    check(win is not None, "en: OK starts sampling in a progress window")
+    if win is None:
+        return
+    dump = os.path.join(dumps, "progress.txt")
+    wait_file(dump, proc, 30)
+    time.sleep(2.0)  # a few preview frames
+    subprocess.run(["import", "-window", win, os.path.join(shots, "generate-progress-en.png")],
+                   env={"DISPLAY": display}, check=False)
+    check(os.path.exists(dump) and "dctdiff-stop" in names(dump),
+          "en progress: has the Stop button")
+    xdo(display, "windowfocus", "--sync", win)
+    xdo(display, "key", "--clearmodifiers", "alt+s")
+    if wait_file(status, proc, 120):
+        time.sleep(0.5)
+        with open(status) as f:
+            result, images = f.read().split()
+        check(result == "cancel" and images == "1",
+              f"en progress: Stop cancels and makes no image ({result}, {images} image(s))")
+    else:
+        check(False, "en progress: Stop ends the sampling")
 
 
 def undo_test(gimp, display):
