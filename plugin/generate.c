@@ -312,6 +312,13 @@ generate_run (GimpProcedure        *procedure,
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
+  if (s.output == OUTPUT_NEW_LAYERS && gimp_image_get_base_type (s.image) != GIMP_RGB)
+    {
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                   _("Generated layers can only go into an RGB image."));
+      status = GIMP_PDB_CALLING_ERROR;
+      goto out;
+    }
   model = models_load_for (s.model_file, &error);
   if (! model)
     goto out;
