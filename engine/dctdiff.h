@@ -145,7 +145,10 @@ DCTDIFF_API void dctdiff_upscale_params_init(dctdiff_upscale_params *p);
  * and its memory allocated by the caller; channels must match src, types may
  * differ (8-bit in, float out is fine).  Alpha is handled premultiplied so no
  * colour fringes appear at transparent edges.  Work is done in strips, so the
- * scratch memory is small whatever the image size. */
+ * scratch memory is small whatever the image size.  Unlike the general rule
+ * above, dst is written strip by strip: after DCTDIFF_E_CANCELLED its rows
+ * are partly done (nothing leaks); callers commit dst only on DCTDIFF_OK
+ * (docs/upscaling.md says why). */
 DCTDIFF_API dctdiff_status dctdiff_upscale(const dctdiff_image *src,
                                            dctdiff_image *dst,
                                            const dctdiff_upscale_params *p,

@@ -97,9 +97,16 @@ dctdiff_status kernel_build(kernel_table *k, dctdiff_downscale_filter filter,
         gain[i] = h / (h * h + KERNEL_BETA * f * f);
     }
     for (int j = 0; j < n; j++) {
-        double t = (double)j / KERNEL_PER_PIXEL, acc = 0.0;
-        for (int i = 0; i < KERNEL_FREQS; i++)
-            acc += gain[i] * cos((i + 0.5) * M_PI / KERNEL_FREQS * t);
+        /* cos((i + 1/2) d) by the Chebyshev recurrence: a million cosines
+         * would cost more than a small upscale. */
+        double t = (double)j / KERNEL_PER_PIXEL, d = M_PI / KERNEL_FREQS * t;
+        double c2 = 2.0 * cos(d), prev = cos(-0.5 * d), cur = cos(0.5 * d), acc = 0.0;
+        for (int i = 0; i < KERNEL_FREQS; i++) {
+            acc += gain[i] * cur;
+            double next = c2 * cur - prev;
+            prev = cur;
+            cur = next;
+        }
         k->v[j] = (float)(acc / KERNEL_FREQS * lanczos_window(t));
     }
     k->v[n - 1] = 0.0f;

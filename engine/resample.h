@@ -14,7 +14,8 @@
 /* Reflected pixels added on each side of a source row: covers every tap. */
 #define RESAMPLE_PAD (KERNEL_RADIUS + 1)
 
-#if defined(__x86_64__) && defined(__has_attribute)
+/* clang 14 does not emit the resolver for callers in other files. */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
 #if __has_attribute(target_clones)
 #define RESAMPLE_CLONES __attribute__((target_clones("avx2", "default")))
 #endif

@@ -66,12 +66,12 @@ void pixels_store_row(float *in, float range, int floor_u8, dctdiff_image *img, 
             unpremultiply(in + i, C, range);
     float k = type_max(img->type) / range;
     switch (img->type) {
-    case DCTDIFF_PIXEL_U8:
-        for (size_t i = 0; i < n; i++) {
-            float v = clampf(in[i] * k, 0.0f, 255.0f);
-            ((uint8_t *)row)[i] = (uint8_t)(floor_u8 ? v : v + 0.5f);
-        }
+    case DCTDIFF_PIXEL_U8: {
+        float half = floor_u8 ? 0.0f : 0.5f;
+        for (size_t i = 0; i < n; i++)
+            ((uint8_t *)row)[i] = (uint8_t)(clampf(in[i] * k, 0.0f, 255.0f) + half);
         break;
+    }
     case DCTDIFF_PIXEL_U16:
         for (size_t i = 0; i < n; i++)
             ((uint16_t *)row)[i] = (uint16_t)(clampf(in[i] * k, 0.0f, 65535.0f) + 0.5f);

@@ -2,7 +2,8 @@
  * 4x4 block of each full-resolution Y, Cb, Cr plane becomes the 8x8 block
  * whose spectrum is its own on the low 4x4 band, divided by the response of
  * the 2x2 box average there (1/2 cos(pi u/16) cos(pi v/16)), and zero above.
- * Same float32/float64 steps as the official code, truncation to 8 bits.
+ * The official float32 forward DCT and float64 inverse (here without the 48
+ * zero coefficients), truncation to 8 bits.
  *
  * Beyond the official function: edges are padded by replication to whole
  * blocks and cropped back; gray is one plane; alpha is one more plane, with
@@ -24,7 +25,10 @@ typedef struct {
     int levels, factor;  /* factor = 2^levels */
     int src_w, src_h, dst_w, channels, planes;
     int w4;              /* src_w rounded up to a whole block */
-    double gain[4][4];   /* divisor of each kept coefficient */
+    /* The zero-padded 8x8 inverse DCT with the gain folded in, one axis:
+     * up[i][u] = C8[u][i] / (sqrt(1/2) cos(pi u / 16)), so that the block is
+     * up * X4 * up^T -- the official 64-coefficient inverse, less its zeros. */
+    double up[8][4];
 } paper;
 
 typedef struct {
@@ -86,17 +90,26 @@ static void double_plane(const paper *p, const float *in, int rows, int w, float
     for (int by = 0; by < rows; by += 4)
         for (int bx = 0; bx < w; bx += 4) {
             float small[16];
-            double big[64] = { 0 };
+            double half[8][4];
             for (int i = 0; i < 16; i++)
                 small[i] = in[(size_t)(by + i / 4) * w + bx + i % 4] - 128.0f;
             dct_forward_f(small, 4);
-            for (int u = 0; u < 4; u++)
-                for (int v = 0; v < 4; v++)
-                    big[u * 8 + v] = small[u * 4 + v] / p->gain[u][v];
-            dct_inverse_d(big, 8);
-            for (int i = 0; i < 64; i++)
-                out[(size_t)(2 * by + i / 8) * 2 * w + 2 * bx + i % 8] =
-                    (float)(big[i] + 128.0);
+            for (int i = 0; i < 8; i++)
+                for (int v = 0; v < 4; v++) {
+                    double acc = 0.0;
+                    for (int u = 0; u < 4; u++)
+                        acc += p->up[i][u] * small[u * 4 + v];
+                    half[i][v] = acc;
+                }
+            for (int i = 0; i < 8; i++) {
+                float *o = out + (size_t)(2 * by + i) * 2 * w + 2 * bx;
+                for (int j = 0; j < 8; j++) {
+                    double acc = 0.0;
+                    for (int v = 0; v < 4; v++)
+                        acc += half[i][v] * p->up[j][v];
+                    o[j] = (float)(acc + 128.0);
+                }
+            }
         }
 }
 
@@ -186,9 +199,10 @@ dctdiff_status upsample_paper_new(dctdiff_upscaler *u, dctdiff_error *err)
     *p = (paper){ levels, 1 << levels, u->src_w, u->src_h, u->dst_w, u->channels,
                   (u->channels >= 3 ? 3 : 1) + pixels_has_alpha(u->channels),
                   (u->src_w + 3) / 4 * 4, { { 0 } } };
-    for (int a = 0; a < 4; a++)
-        for (int b = 0; b < 4; b++)
-            p->gain[a][b] = 0.5 * cos(M_PI * a / 16.0) * cos(M_PI * b / 16.0);
+    for (int i = 0; i < 8; i++)
+        for (int u = 0; u < 4; u++)
+            p->up[i][u] = sqrt((u ? 2.0 : 1.0) / 8.0) * cos(M_PI * (2 * i + 1) * u / 16.0) /
+                          (sqrt(0.5) * cos(M_PI * u / 16.0));
     u->ops = &paper_ops;
     u->impl = p;
     u->granule = 4 * p->factor;

@@ -106,14 +106,22 @@ static void spectral_free(void *impl)
 
 static const upsample_ops spectral_ops = { spectral_input_rows, spectral_run, spectral_free };
 
-static dctdiff_status build_axis(resample_axis *a, int n_in, int n_out,
+/* Both axes from one kernel when they share the factor, else one each. */
+static dctdiff_status build_axes(spectral *s, const dctdiff_upscaler *u,
                                  dctdiff_downscale_filter filter, dctdiff_error *err)
 {
+    double sx = (double)u->dst_w / u->src_w, sy = (double)u->dst_h / u->src_h;
     kernel_table k;
-    dctdiff_status st = kernel_build(&k, filter, (double)n_out / n_in, err);
+    dctdiff_status st = kernel_build(&k, filter, sx, err);
     if (st != DCTDIFF_OK)
         return st;
-    st = resample_axis_build(a, n_in, n_out, &k, err);
+    st = resample_axis_build(&s->x, u->src_w, u->dst_w, &k, err);
+    if (st == DCTDIFF_OK && sy != sx) {
+        kernel_free(&k);
+        st = kernel_build(&k, filter, sy, err);
+    }
+    if (st == DCTDIFF_OK)
+        st = resample_axis_build(&s->y, u->src_h, u->dst_h, &k, err);
     kernel_free(&k);
     return st;
 }
@@ -129,9 +137,7 @@ dctdiff_status upsample_spectral_new(dctdiff_upscaler *u, dctdiff_downscale_filt
     if (!s)
         return dd_fail(err, DCTDIFF_E_NOMEM, "cannot allocate an upscaler");
     s->channels = u->channels;
-    dctdiff_status st = build_axis(&s->x, u->src_w, u->dst_w, filter, err);
-    if (st == DCTDIFF_OK)
-        st = build_axis(&s->y, u->src_h, u->dst_h, filter, err);
+    dctdiff_status st = build_axes(s, u, filter, err);
     if (st != DCTDIFF_OK) {
         spectral_free(s);
         return st;
