@@ -224,6 +224,20 @@ def existing_output_kept_on_failure(t):
 
 
 @case
+def engine_refusal_leaves_no_output(t):
+    """A size the method cannot make (the paper method only doubles) fails
+    after OUT's temp file exists: the temp file goes, an old OUT stays."""
+    rgb_png(t + "/in.png")
+    expect_error(["upscale", "--method", "paper", "--scale", "3", t + "/in.png", t + "/out.png"],
+                 1, "paper", t + "/out.png")
+    write(t + "/old.png", b"precious")
+    r = run(["upscale", "--method", "paper", "--scale", "3", t + "/in.png", t + "/old.png"])
+    check(r.returncode == 1, "exit code %d" % r.returncode)
+    check(open(t + "/old.png", "rb").read() == b"precious", "existing OUT was changed")
+    check(leftovers(t, ["in.png", "old.png"]) == [], "left behind: %r" % leftovers(t, ["in.png", "old.png"]))
+
+
+@case
 def interrupt_leaves_no_output(t):
     """Ctrl-C during the work: exit 130, no OUT, no temp file.  stderr is a
     pty, so the progress bar is drawn and tells us the work has started."""
