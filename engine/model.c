@@ -477,34 +477,39 @@ dctdiff_status model_foreach_tensor(const dctdiff_model *m, model_tensor_fn fn,
 /* ------------------------------------------------------------------------ */
 /* Public interface                                                         */
 
-dctdiff_status dctdiff_model_load(const char *path, dctdiff_model **out, dctdiff_error *err)
+dctdiff_status model_from_safetensors(const safetensors_file *f, const char *label,
+                                     dctdiff_model **out, dctdiff_error *err)
 {
-    if (!path || !out)
-        return dd_fail(err, DCTDIFF_E_ARG, "dctdiff_model_load: path and out must not be NULL");
     *out = NULL;
-    const char *slash = strrchr(path, '/');
-    const char *label = slash ? slash + 1 : path;
-    safetensors_file *f = NULL;
-    dctdiff_status st = safetensors_open(path, &f, err);
-    if (st != DCTDIFF_OK)
-        return st;
     dctdiff_model *m = calloc(1, sizeof *m);
     if (!m)
-        st = dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the model", label);
+        return dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the model", label);
     meta_reader r = {m, label, err};
-    if (st == DCTDIFF_OK)
-        st = copy_meta(m, f, label, err);
+    dctdiff_status st = copy_meta(m, f, label, err);
     if (st == DCTDIFF_OK)
         st = read_meta(&r);
     if (st == DCTDIFF_OK)
         st = load_tensors(m, f, label, err);
-    safetensors_close(f);
     if (st != DCTDIFF_OK) {
         dctdiff_model_free(m);
         return st;
     }
     *out = m;
     return DCTDIFF_OK;
+}
+
+dctdiff_status dctdiff_model_load(const char *path, dctdiff_model **out, dctdiff_error *err)
+{
+    if (!path || !out)
+        return dd_fail(err, DCTDIFF_E_ARG, "dctdiff_model_load: path and out must not be NULL");
+    *out = NULL;
+    const char *slash = strrchr(path, '/');
+    safetensors_file *f = NULL;
+    dctdiff_status st = safetensors_open(path, &f, err);
+    if (st == DCTDIFF_OK)
+        st = model_from_safetensors(f, slash ? slash + 1 : path, out, err);
+    safetensors_close(f);
+    return st;
 }
 
 void dctdiff_model_free(dctdiff_model *m)

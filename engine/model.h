@@ -46,6 +46,12 @@ struct dctdiff_model {
     int meta_count;
 };
 
+/* The model in an already parsed safetensors file (dctdiff_model_load minus
+ * the mapping; the fuzzer feeds it from memory).  label starts messages. */
+struct safetensors_file;
+dctdiff_status model_from_safetensors(const struct safetensors_file *f, const char *label,
+                                     dctdiff_model **out, dctdiff_error *err);
+
 /* Calls fn for every weight tensor of m, in the order of the binding table:
  * its safetensors name, its float32 data and its element count.  For tests
  * and tools that compare a loaded model with its source. */

@@ -380,22 +380,29 @@ static float half_to_float(uint16_t h)
     return from_bits(sign | (exp + 112) << 23 | man << 13);
 }
 
-/* Tensor bytes are little-endian and may be unaligned: assemble by bytes. */
+/* Tensor bytes are little-endian and may be unaligned: memcpy on
+ * little-endian hosts, otherwise assemble by bytes. */
 void safetensors_read_f32(const safetensors_tensor *t, float *dst)
 {
     const unsigned char *b = t->data;
-    for (size_t i = 0; i < t->count; i++) {
-        switch (t->dtype) {
-        case SAFETENSORS_F32:
+    size_t n = t->count;
+    switch (t->dtype) {
+    case SAFETENSORS_F32:
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(dst, b, n * sizeof *dst);
+#else
+        for (size_t i = 0; i < n; i++)
             dst[i] = from_bits((uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
                                (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24);
-            break;
-        case SAFETENSORS_F16:
+#endif
+        break;
+    case SAFETENSORS_F16:
+        for (size_t i = 0; i < n; i++)
             dst[i] = half_to_float((uint16_t)(b[2 * i] | b[2 * i + 1] << 8));
-            break;
-        case SAFETENSORS_BF16:
+        break;
+    case SAFETENSORS_BF16:
+        for (size_t i = 0; i < n; i++)
             dst[i] = from_bits((uint32_t)b[2 * i] << 16 | (uint32_t)b[2 * i + 1] << 24);
-            break;
-        }
+        break;
     }
 }

@@ -31,7 +31,7 @@ typedef struct {
     const void *data;    /* count elements, little-endian, maybe unaligned */
 } safetensors_tensor;
 
-typedef struct {
+typedef struct safetensors_file {
     safetensors_tensor *tensors;
     int count;
     char **meta_keys, **meta_values; /* __metadata__, meta_count pairs */

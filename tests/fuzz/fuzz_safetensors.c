@@ -1,9 +1,11 @@
-/* fuzz_safetensors.c - libFuzzer target for the safetensors header parser.
+/* fuzz_safetensors.c - libFuzzer target for the safetensors header parser
+ * and, on what it accepts, the model metadata reader and tensor binding.
  * Build with -Dfuzz=true and clang; tests/fuzz/replay.c runs the same entry
  * over the seed corpus as a plain meson test. */
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "model.h"
 #include "safetensors.h"
 
 /* Model headers are a few KB; bigger inputs only slow the fuzzer down. */
@@ -30,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int i = 0; i < f->meta_count; i++)
         (void)safetensors_meta(f, f->meta_keys[i]);
+    dctdiff_model *m = NULL;
+    if (model_from_safetensors(f, "fuzz", &m, &err) == DCTDIFF_OK)
+        dctdiff_model_free(m);
     safetensors_close(f);
     return 0;
 }

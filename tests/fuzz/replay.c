@@ -1,11 +1,13 @@
 /* replay.c - runs the fuzz entry point over the seed corpus without
  * libFuzzer, so CI exercises it (under ASan where the build has it).  Seeds
- * named valid-* must parse and bad-* must be refused. */
+ * named valid-* must parse and bad-* must be refused; valid-tiny-* seeds
+ * must also load as models. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -46,11 +48,18 @@ int main(int argc, char **argv)
         safetensors_file *f = NULL;
         dctdiff_error err = {0};
         int ok = safetensors_parse(base, buf, size, &f, &err) == DCTDIFF_OK;
-        safetensors_close(f);
         if (ok != (strncmp(base, "valid-", 6) == 0)) {
             fprintf(stderr, "FAIL %s: %s\n", base, ok ? "accepted" : err.msg);
             failures++;
         }
+        dctdiff_model *m = NULL;
+        if (ok && strncmp(base, "valid-tiny-", 11) == 0 &&
+            model_from_safetensors(f, base, &m, &err) != DCTDIFF_OK) {
+            fprintf(stderr, "FAIL %s: not a model: %s\n", base, err.msg);
+            failures++;
+        }
+        dctdiff_model_free(m);
+        safetensors_close(f);
         LLVMFuzzerTestOneInput(buf, size);
         free(buf);
     }

@@ -177,7 +177,7 @@ def _check_meta(m):
     b, low, res = m["dct.block_size"], m["dct.low_freqs"], m["dct.resolution"]
     _require(b in (2, 4, 8, 16), "dct.block_size", b, "must be 2, 4, 8 or 16")
     _require(1 <= low <= b * b, "dct.low_freqs", low, f"must be 1..{b * b}")
-    _require(0 < res <= 8192 and res % (2 * b) == 0, "dct.resolution", res,
+    _require(0 < res <= 65536 and res % (2 * b) == 0, "dct.resolution", res,
              f"must be a positive multiple of {2 * b} (2 x block_size)")
     _require(m["dct.chroma"] in CHROMA_BLOCKS, "dct.chroma", m["dct.chroma"], "must be 420 or 444")
     _require(m["dct.eta"] > 0, "dct.eta", m["dct.eta"], "must be positive")
@@ -341,9 +341,55 @@ def save(path, state_dict, meta, dtype="F32", check=True):
             f.write(blob)
 
 
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ModelFileError(f"duplicate key '{next(k for k in keys if keys.count(k) > 1)}'")
+    return dict(pairs)
+
+
+def _is_count(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _entries(header, body_size, path):
+    """Validates the tensor entries of a header as engine/safetensors.c does;
+    returns name -> (dtype, shape, begin, end)."""
+    entries = {}
+    for name, info in header.items():
+        where = f"{path}: tensor '{name}'"
+        if not isinstance(info, dict):
+            raise ModelFileError(f"{where}: entry is not an object")
+        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+        if dtype not in DTYPES:
+            raise ModelFileError(f"{where}: dtype {dtype} is not F32, F16 or BF16")
+        if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
+            raise ModelFileError(f"{where}: shape {shape} is not a list of non-negative integers")
+        if not isinstance(offsets, list) or len(offsets) != 2 or \
+                not all(_is_count(o) for o in offsets):
+            raise ModelFileError(f"{where}: data_offsets is not a pair of non-negative integers")
+        begin, end = offsets
+        if not begin <= end <= body_size:
+            raise ModelFileError(f"{where}: data offsets {begin}..{end} do not fit the data "
+                                 f"({body_size} bytes)")
+        need = DTYPES[dtype]
+        for d in shape:
+            need *= d
+        if end - begin != need:
+            raise ModelFileError(f"{where}: data offsets {begin}..{end} hold {end - begin} "
+                                 f"bytes, its {dtype} shape needs {need}")
+        entries[name] = (dtype, tuple(shape), begin, end)
+    spans = sorted((b, e, n) for n, (_, _, b, e) in entries.items() if e > b)
+    for (_, end_a, a), (begin_b, _, b) in zip(spans, spans[1:]):
+        if begin_b < end_a:
+            raise ModelFileError(f"{path}: tensors '{a}' and '{b}' overlap")
+    return entries
+
+
 def load(path, check=True):
     """Reads a model file: (tensors name -> float32 numpy array, metadata
-    string map).  With check, validates the metadata and the tensor set."""
+    string map).  The safetensors structure is always validated; with check,
+    the metadata and the tensor set too."""
     with open(path, "rb") as f:
         data = f.read()
     if len(data) < 8:
@@ -352,23 +398,17 @@ def load(path, check=True):
     if hlen > len(data) - 8:
         raise ModelFileError(f"{path}: header length {hlen} runs past the end of the file")
     try:
-        header = json.loads(data[8:8 + hlen])
+        header = json.loads(data[8:8 + hlen], object_pairs_hook=_no_duplicates)
     except (ValueError, UnicodeDecodeError) as e:
-        raise ModelFileError(f"{path}: header is not JSON ({e})") from None
+        raise ModelFileError(f"{path}: header is not valid JSON ({e})") from None
     if not isinstance(header, dict):
         raise ModelFileError(f"{path}: header is not a JSON object")
     meta = header.pop("__metadata__", {})
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise ModelFileError(f"{path}: __metadata__ is not a map of strings")
     body = memoryview(data)[8 + hlen:]
-    tensors = {}
-    for name, info in header.items():
-        dtype, shape = info.get("dtype"), tuple(info.get("shape", ()))
-        if dtype not in DTYPES:
-            raise ModelFileError(f"{path}: tensor '{name}': dtype {dtype} is not F32, F16 or BF16")
-        begin, end = info.get("data_offsets", (0, -1))
-        if not 0 <= begin <= end <= len(body) or \
-                end - begin != int(np.prod(shape, dtype=np.int64)) * DTYPES[dtype]:
-            raise ModelFileError(f"{path}: tensor '{name}': bad data offsets {begin}..{end}")
-        tensors[name] = _decode(bytes(body[begin:end]), dtype, shape)
+    tensors = {name: _decode(bytes(body[b:e]), dtype, shape)
+               for name, (dtype, shape, b, e) in _entries(header, len(body), path).items()}
     if check:
         parse_meta(meta)
         check_tensors({k: a.shape for k, a in tensors.items()},
