@@ -57,7 +57,8 @@ static void usage(FILE *fp)
           "  -q, --quiet            no progress bar, no seed line\n"
           "  -h, --help             show this help\n"
           "\n"
-          "The same seed and options give the same bytes on any machine thread count.\n"
+          "The same seed and options give the same bytes for any --threads (on one\n"
+          "machine: other CPUs may pick other OpenBLAS kernels).\n"
           "\n"
           "Example:\n"
           "  dctdiff generate --model celeba64.safetensors --count 4 -o faces/\n", fp);

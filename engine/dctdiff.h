@@ -272,7 +272,7 @@ typedef int (*dctdiff_preview_fn)(void *user, int sample, int step, int steps,
                                   const dctdiff_image *rgb);
 
 typedef struct {
-    dctdiff_sampler sampler; /* default: the model's */
+    dctdiff_sampler sampler; /* _init sets DCTDIFF_SAMPLER_COUNT_: the model's */
     int steps;               /* 1..1000, 0 = the model's default */
     double snr_scale;        /* 0 = the model's own (recommended) */
     uint64_t seed;

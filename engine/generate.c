@@ -13,7 +13,10 @@
 #include "status.h"
 #include "uvit.h"
 
+/* Automatic batches: up to 8 images, within a budget of activation memory
+ * (a DCTdiff-S/4 image needs ~9 MB, an M/8 at 256x256 ~53 MB). */
 #define AUTO_BATCH 8
+#define AUTO_BATCH_BYTES ((size_t)256 << 20)
 
 static const dctdiff_enum_entry sampler_table[] = {
     { DCTDIFF_SAMPLER_DPM_SOLVER, "dpm-solver", "DPM-Solver (official, fast)" },
@@ -160,8 +163,10 @@ static dctdiff_status generate(const dctdiff_model *m, const dctdiff_generate_pa
     if (s != DCTDIFF_OK)
         return s;
     const dctdiff_model_info *in = &m->info;
-    const int batch = p->batch ? (p->batch < p->count ? p->batch : p->count)
-                               : (p->count < AUTO_BATCH ? p->count : AUTO_BATCH);
+    const size_t fit = AUTO_BATCH_BYTES / uvit_bytes_per_image(m);
+    const int auto_batch = fit < 1 ? 1 : fit < AUTO_BATCH ? (int)fit : AUTO_BATCH;
+    const int want = p->batch ? p->batch : auto_batch;
+    const int batch = want < p->count ? want : p->count;
     const size_t len = (size_t)in->tokens * in->token_dim;
     gen_run g = { m, p, err, NULL,
                   { in->beta_min, in->beta_max, p->snr_scale > 0 ? p->snr_scale : in->snr_scale },

@@ -15,6 +15,9 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
                                   dctdiff_error *err);
 void uvit_workspace_free(uvit_workspace *w);
 
+/* Bytes of activations a workspace needs per image of the batch. */
+size_t uvit_bytes_per_image(const dctdiff_model *m);
+
 /* eps (n x T x K) = network(x (n x T x K), tau (n), labels (n or NULL)),
  * n <= max_batch.  Labels are required by conditional models and refused
  * by unconditional ones. */
