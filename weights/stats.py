@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataset  # noqa: E402
-from tokenshim import detokenize, tokenize, zigzag  # noqa: E402
+from dctdiff_py.tokens import rgb_to_tokens, tokens_to_rgb, zigzag  # noqa: E402
 
 LO, HI = 1.75, 98.25
 BINS = 100
@@ -43,10 +43,20 @@ def load_images(source, size, seed=0):
     return images
 
 
+def tokens_of(images, B, m, eta, chroma):
+    """(N, S, S, 3) uint8 -> (N, T, K) float32 tokens."""
+    return np.stack([rgb_to_tokens(im, B, m, eta, chroma) for im in images])
+
+
+def images_of(tokens, size, B, m, eta, chroma):
+    """(N, T, K) tokens -> (N, S, S, 3) uint8 images."""
+    return np.stack([tokens_to_rgb(t, size, size, B, m, eta, chroma) for t in tokens])
+
+
 def channel_coefficients(images, B, chroma):
     """{'y': (blocks, B*B), 'cb': ..., 'cr': ...} raster-order DCT
     coefficients (unscaled), chroma at half size for 4:2:0 as in training."""
-    tok = tokenize(images, B, B * B, 1.0, chroma)
+    tok = tokens_of(images, B, B * B, 1.0, chroma)
     per = 4 if chroma == "444" else 1
     raster = np.argsort(zigzag(B))
     k = B * B
@@ -79,7 +89,8 @@ def psnr(a, b):
 
 def reconstruction_psnr(images, B, m, eta, chroma):
     """RGB PSNR of image -> tokens (first m coefficients) -> image."""
-    return psnr(images, detokenize(tokenize(images, B, m, eta, chroma), B, m, eta, chroma))
+    tok = tokens_of(images, B, m, eta, chroma)
+    return psnr(images, images_of(tok, images.shape[1], B, m, eta, chroma))
 
 
 def compute(images, B, chroma, tolerance=0.5, psnr_images=2000):
