@@ -34,6 +34,10 @@ class Gimp:
             "LANG": "C.UTF-8",
             "OPENBLAS_NUM_THREADS": "1",
         }
+        # A sanitizer build of the plug-in reports through these.
+        for key in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if key in os.environ:
+                self.env[key] = os.environ[key]
 
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
