@@ -300,6 +300,50 @@ commit_job (const Job *job)
   gimp_drawable_update (d, 0, 0, job->width, job->height);
 }
 
+static gboolean
+any_mask (GimpItem **items)
+{
+  gboolean found = FALSE;
+
+  for (; items && *items && ! found; items++)
+    {
+      found = gimp_layer_get_mask (GIMP_LAYER (*items)) != NULL;
+      if (! found && gimp_item_is_group (*items))
+        {
+          GimpItem **children = gimp_item_get_children (*items);
+
+          found = any_mask (children);
+          g_free (children);
+        }
+    }
+  return found;
+}
+
+/* TRUE when GIMP's own scaling would resample nothing we keep: no channel,
+ * no selection and no layer mask, only layers whose pixels we replace. */
+static gboolean
+only_replaced_pixels (GimpImage *image, GArray *jobs, UpscaleScope scope)
+{
+  gboolean found;
+  guint    i;
+
+  if (scope == UPSCALE_SCOPE_IMAGE)
+    {
+      GimpChannel **channels = gimp_image_get_channels (image);
+      GimpLayer   **layers   = gimp_image_get_layers (image);
+
+      found = (channels && *channels) || ! gimp_selection_is_empty (image) ||
+              any_mask ((GimpItem **) layers);
+      g_free (channels);
+      g_free (layers);
+      return ! found;
+    }
+  for (i = 0; i < jobs->len; i++)
+    if (gimp_layer_get_mask (g_array_index (jobs, Job, i).layer))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 commit_jobs (GimpImage             *image,
              GArray                *jobs,
@@ -310,10 +354,14 @@ commit_jobs (GimpImage             *image,
 
   gimp_image_undo_group_start (image);
 
-  /* Layers are scaled by GIMP first (cheaply, without interpolation) only to
-   * get their new geometry; their pixels are then replaced.  Channels, masks
-   * and paths keep the user's interpolation, as Image > Scale Image. */
+  /* Layers are scaled by GIMP first only to get their new geometry; their
+   * pixels are then replaced.  Channels, masks and the selection are
+   * resampled with the user's interpolation, as Image > Scale Image does;
+   * when there are none, no interpolation is needed (at 1024x768 x2 that
+   * saves GIMP 0.9 of 1.2 s). */
   gimp_context_push ();
+  if (only_replaced_pixels (image, jobs, s->scope))
+    gimp_context_set_interpolation (GIMP_INTERPOLATION_NONE);
   if (s->scope == UPSCALE_SCOPE_IMAGE)
     gimp_image_scale (image, s->width, s->height);
   else
