@@ -16,6 +16,7 @@ typedef struct
   gchar *path;
   gchar *name;       /* the model's own name, or the file name */
   int    resolution; /* native size, 0 when the file could not be read */
+  int    classes;    /* 0 = unconditional */
 } ModelEntry;
 
 /* Installed models, sorted by folder then file name; free with

@@ -16,19 +16,29 @@ typedef struct
 {
   GimpProcedureConfig *config;
   GList               *models;
+  GtkWidget           *class_widget;
 } GenerateDialog;
 
+/* The class label means something only to class-conditional models. */
 static void
 model_chosen (GtkComboBox *combo, GenerateDialog *d)
 {
   const gchar *path = gtk_combo_box_get_active_id (combo);
   GFile       *file;
+  GList       *iter;
 
   if (! path)
     return;
   file = g_file_new_for_path (path);
   g_object_set (d->config, "model", file, NULL);
   g_object_unref (file);
+  for (iter = d->models; iter; iter = iter->next)
+    {
+      ModelEntry *e = iter->data;
+
+      if (g_strcmp0 (e->path, path) == 0)
+        gtk_widget_set_sensitive (d->class_widget, e->classes > 0);
+    }
 }
 
 static GtkWidget *
@@ -158,13 +168,15 @@ gboolean
 generate_dialog_run (GimpProcedure       *procedure,
                      GimpProcedureConfig *config)
 {
-  GenerateDialog d = { config, models_list () };
+  GenerateDialog d = { config, models_list (), NULL };
   GtkWidget     *dialog;
   GtkBox        *content;
   gboolean       run;
 
   dialog  = gimp_procedure_dialog_new (procedure, config, _("DCTdiff Generate"));
   content = GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog)));
+  d.class_widget = gimp_procedure_dialog_get_widget (GIMP_PROCEDURE_DIALOG (dialog),
+                                                     "class", G_TYPE_NONE);
 
   gtk_box_pack_start (content, model_chooser_new (&d), FALSE, FALSE, 0);
   gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog), "steps", 1.0);

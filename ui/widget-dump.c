@@ -10,8 +10,9 @@ typedef struct
   int      depth;
 } Dump;
 
-/* Labels, buttons, window titles, and widgets that draw their own label
- * (GimpSpinScale has a "label" property and no GtkLabel child). */
+/* Labels, buttons, window titles, the chosen entry of a text combo box,
+ * and widgets that draw their own label (GimpSpinScale has a "label"
+ * property and no GtkLabel child). */
 static gchar *
 widget_text (GtkWidget *widget)
 {
@@ -23,6 +24,8 @@ widget_text (GtkWidget *widget)
     return g_strdup (gtk_label_get_text (GTK_LABEL (widget)));
   if (GTK_IS_WINDOW (widget))
     return g_strdup (gtk_window_get_title (GTK_WINDOW (widget)));
+  if (GTK_IS_COMBO_BOX_TEXT (widget))
+    return gtk_combo_box_text_get_active_text (GTK_COMBO_BOX_TEXT (widget));
   if (label && label->value_type == G_TYPE_STRING)
     g_object_get (widget, "label", &text, NULL);
   return text;

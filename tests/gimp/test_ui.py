@@ -223,14 +223,17 @@ EXPECT_EN = {
     "upscale": {"labels": ["Scale factor", "Width", "Height", "Method",
                            "Source filter", "Scope", "Zoom:"],
                 "names": ["dctdiff-preview", "dctdiff-zoom"]},
-    "generate": {"labels": ["Installed models:", "Steps", "SNR scale", "Seed",
+    # The test model uvit_b2 (underscores fall with the mnemonics), read and
+    # listed with its native size.
+    "generate": {"labels": ["Installed models:", "uvitb2 (64 x 64)", "Steps", "SNR scale", "Seed",
                             "Dice", "Sampler", "Number of images"],
                  "names": ["dctdiff-model-chooser", "dctdiff-dice", "dctdiff-size"]},
 }
 EXPECT_DE = {
     "upscale": {"labels": ["Skalierungsfaktor", "Breite", "Höhe", "Methode",
                            "Quellfilter", "Bereich", "Zoom:"]},
-    "generate": {"labels": ["Installierte Modelle:", "Schritte", "SNR-Skalierung",
+    # Also read under a locale whose decimal point is a comma.
+    "generate": {"labels": ["Installierte Modelle:", "uvitb2 (64 × 64)", "Schritte", "SNR-Skalierung",
                             "Startwert", "Würfeln", "Anzahl der Bilder"]},
 }
 
