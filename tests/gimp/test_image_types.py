@@ -94,6 +94,15 @@ status, message = upscale(image, [bg], width=72, height=0)
 report["width only"] = {"ok": status, "message": message, "after": describe(image)}
 image.delete()
 
+image, bg, top = build("rgb", True, Gimp.Precision.U8_NON_LINEAR)
+group = Gimp.GroupLayer.new(image, "group")
+image.insert_layer(group, None, 0)
+image.reorder_item(top, group, 0)
+status, message = upscale(image, [bg], factor=2.0)
+report["group"] = {"ok": status, "message": message,
+                   "child": [top.get_width(), top.get_height(), *top.get_offsets()[1:]]}
+image.delete()
+
 image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
 image.convert_indexed(Gimp.ConvertDitherType.NONE, Gimp.ConvertPaletteType.GENERATE,
                       16, False, False, "")
@@ -114,7 +123,7 @@ try:
         report = json.load(f)
 
     for tag, r in report.items():
-        if tag in ("layers scope", "width only", "indexed"):
+        if tag in ("layers scope", "width only", "group", "indexed"):
             continue
         b, a = r["before"], r["after"]
         ok = r["ok"]
@@ -145,6 +154,10 @@ try:
     r = report["width only"]
     check(r["ok"] and r["after"]["size"] == [72, 48],
           f"width only: height follows the aspect ratio {r['after']['size']}")
+
+    r = report["group"]
+    check(r["ok"] and r["child"] == [40, 28, 18, 10],
+          f"a layer inside a group is upscaled like any other {r['child']} ({r['message']})")
 
     r = report["indexed"]
     check(not r["ok"] and "indexed" in r["message"]
