@@ -152,12 +152,14 @@ static int parse(int argc, char **argv, upscale_opts *o)
 static int output_size(const upscale_opts *o, int src_w, int src_h, int *w, int *h,
                        dctdiff_error *err)
 {
-    double dw = o->scale > 0 ? src_w * o->scale : o->width;
-    double dh = o->scale > 0 ? src_h * o->scale : o->height;
-    if (!o->height && o->scale == 0)
-        dh = (double)src_h * o->width / src_w;
-    if (!o->width && o->scale == 0)
-        dw = (double)src_w * o->height / src_h;
+    double dw, dh;
+    if (o->scale > 0) {
+        dw = src_w * o->scale;
+        dh = src_h * o->scale;
+    } else {
+        dw = o->width ? o->width : (double)src_w * o->height / src_h;
+        dh = o->height ? o->height : (double)src_h * o->width / src_w;
+    }
     dw = fmax(1.0, round(dw));
     dh = fmax(1.0, round(dh));
     if (dw > PNG_IO_MAX_SIDE || dh > PNG_IO_MAX_SIDE)

@@ -87,7 +87,7 @@ static dctdiff_status on_step(void *user, int step, int steps, double t,
 {
     gen_run *g = user;
     const dctdiff_generate_params *p = g->p;
-    if (!p->preview || (step + 1) % p->preview_every != 0)
+    if (!p->preview || p->preview_every == 0 || (step + 1) % p->preview_every != 0)
         return DCTDIFF_OK;
     const double a = sched_alpha(&g->sched, t), sg = sched_sigma(&g->sched, t);
     const size_t len = (size_t)g->m->info.tokens * g->m->info.token_dim;

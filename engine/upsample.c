@@ -111,9 +111,10 @@ static dctdiff_status check_image(const dctdiff_image *img, const char *what, in
     if (px == 0)
         return dd_fail(err, DCTDIFF_E_ARG, "upscale: %s image has unknown pixel type %d",
                        what, (int)img->type);
-    if (img->stride / px / (size_t)channels < (size_t)w)
-        return dd_fail(err, DCTDIFF_E_ARG, "upscale: %s image stride %zu is below its width",
-                       what, img->stride);
+    if (img->stride / px / (size_t)channels < (size_t)w || img->stride % px)
+        return dd_fail(err, DCTDIFF_E_ARG,
+                       "upscale: %s image stride %zu is below its width or not a multiple "
+                       "of its %zu-byte samples", what, img->stride, px);
     return DCTDIFF_OK;
 }
 

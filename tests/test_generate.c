@@ -151,6 +151,13 @@ static void test_callbacks(const dctdiff_model *m)
     CHECK(c.previews == 6 && c.bad_preview == 0, "previews: %d calls, %d bad", c.previews,
           c.bad_preview);
 
+    /* a preview callback with preview_every 0 is never called */
+    c = (counters){ 0 };
+    p.preview_every = 0;
+    CHECK(dctdiff_generate(m, &p, out, &err) == DCTDIFF_OK && c.previews == 0,
+          "preview_every 0: %d previews", c.previews);
+    p.preview_every = 2;
+
     /* cancel after the 5th evaluation: nothing written */
     for (int i = 0; i < 2; i++)
         memset(out[i].data, 77, 64 * 64 * 3);

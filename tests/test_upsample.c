@@ -164,15 +164,20 @@ static double keys_cubic(double x)
     return x < 1 ? (1.5 * x - 2.5) * x * x + 1 : x < 2 ? ((-0.5 * x + 2.5) * x - 4) * x + 2 : 0;
 }
 
-/* PIL's antialiased bicubic reduction by an integer factor s, of one gray
- * float plane, away from the edges (where PIL renormalises). */
-static double bicubic_down(const dctdiff_image *img, int s, int x, int y)
+static double box(double x)
 {
+    return x > -0.5 && x <= 0.5;
+}
+
+/* PIL's antialiased reduction (bicubic or box) by an integer factor s, of
+ * one gray float plane, away from the edges (where PIL renormalises). */
+static double reduce(const dctdiff_image *img, dctdiff_downscale_filter f, int s, int x, int y)
+{
+    double (*phi)(double) = f == DCTDIFF_DOWNSCALE_BOX ? box : keys_cubic;
     double sum = 0, wsum = 0;
     for (int j = y * s - 2 * s; j < y * s + 3 * s; j++)
         for (int i = x * s - 2 * s; i < x * s + 3 * s; i++) {
-            double w = keys_cubic((j + 0.5 - (y + 0.5) * s) / s) *
-                       keys_cubic((i + 0.5 - (x + 0.5) * s) / s);
+            double w = phi((j + 0.5 - (y + 0.5) * s) / s) * phi((i + 0.5 - (x + 0.5) * s) / s);
             if (w != 0) {
                 sum += w * px_get(img, i, j, 0);
                 wsum += w;
@@ -181,16 +186,18 @@ static double bicubic_down(const dctdiff_image *img, int s, int x, int y)
     return sum / wsum;
 }
 
-/* RMS of (bicubic reduction of the x s output) - input, inner pixels. */
-static double redownscale_error(const dctdiff_image *src, int s, dctdiff_downscale_filter f)
+/* RMS of (reduction by `down` of the x s output made assuming `assumed`) -
+ * input, inner pixels. */
+static double redownscale_error(const dctdiff_image *src, int s,
+                                dctdiff_downscale_filter assumed, dctdiff_downscale_filter down)
 {
     dctdiff_image dst = image_new(src->width * s, src->height * s, 1, DCTDIFF_PIXEL_F32);
     double sq = 0;
     int n = 0;
-    if (upscale(src, &dst, DCTDIFF_UPSCALE_SPECTRAL, f, 1) == DCTDIFF_OK)
+    if (upscale(src, &dst, DCTDIFF_UPSCALE_SPECTRAL, assumed, 1) == DCTDIFF_OK)
         for (int y = 6; y < src->height - 6; y++)
             for (int x = 6; x < src->width - 6; x++, n++) {
-                double d = bicubic_down(&dst, s, x, y) - px_get(src, x, y, 0);
+                double d = reduce(&dst, down, s, x, y) - px_get(src, x, y, 0);
                 sq += d * d;
             }
     dctdiff_image_release(&dst);
@@ -235,18 +242,18 @@ static double rms_about_mean(const dctdiff_image *img)
     return sqrt(sq / n - (s / n) * (s / n));
 }
 
-static void check_spectral_redownscale(int s)
+static void check_spectral_redownscale(int s, dctdiff_downscale_filter f)
 {
     dctdiff_image src = image_new(48, 40, 1, DCTDIFF_PIXEL_F32);
     fill_pink(&src);
     double signal = rms_about_mean(&src);
-    double inverse = redownscale_error(&src, s, DCTDIFF_DOWNSCALE_BICUBIC);
-    double plain = redownscale_error(&src, s, DCTDIFF_DOWNSCALE_NONE);
-    /* Plain interpolation keeps the bicubic's loss; the inverse undoes it,
+    double inverse = redownscale_error(&src, s, f, f);
+    double plain = redownscale_error(&src, s, DCTDIFF_DOWNSCALE_NONE, f);
+    /* Plain interpolation keeps the filter's loss; the inverse undoes it,
      * short of the regularisation and the window at the band edge. */
     CHECK(inverse < 0.03 * signal && inverse < 0.5 * plain,
-          "spectral x%d: bicubic re-downscale RMS error %g (plain interpolation %g, "
-          "signal %g)", s, inverse, plain, signal);
+          "spectral x%d, filter %d: re-downscale RMS error %g (plain interpolation %g, "
+          "signal %g)", s, (int)f, inverse, plain, signal);
     dctdiff_image_release(&src);
 }
 
@@ -436,6 +443,39 @@ static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     dctdiff_image_release(&strips);
 }
 
+static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const char *what)
+{
+    CHECK(st == DCTDIFF_E_ARG && err->status == DCTDIFF_E_ARG && err->msg[0],
+          "%s: status %d (%s), message '%s'", what, st, dctdiff_status_name(st), err->msg);
+}
+
+/* Rows with padding between them (stride above the width) give the same
+ * pixels as tight rows; a stride that splits a sample is refused. */
+static void check_stride(void)
+{
+    dctdiff_image tight = image_new(13, 9, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image out_tight = image_new(26, 18, 3, DCTDIFF_PIXEL_U16);
+    dctdiff_image wide = image_new(15, 9, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image out_wide = image_new(31, 18, 3, DCTDIFF_PIXEL_U16);
+    fill_random(&tight, 0, 1);
+    for (int y = 0; y < 9; y++)
+        memcpy((char *)wide.data + y * wide.stride, (char *)tight.data + y * tight.stride,
+               tight.stride);
+    wide.width = 13;
+    out_wide.width = 26;
+    upscale(&tight, &out_tight, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    upscale(&wide, &out_wide, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    CHECK(same_bytes(&out_tight, &out_wide), "padded strides change the result");
+    dctdiff_upscale_params p = params(DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 1);
+    dctdiff_error err = { 0 };
+    out_wide.stride -= 1;
+    expect_arg_error(dctdiff_upscale(&wide, &out_wide, &p, &err), &err, "odd u16 stride");
+    dctdiff_image_release(&tight);
+    dctdiff_image_release(&out_tight);
+    dctdiff_image_release(&wide);
+    dctdiff_image_release(&out_wide);
+}
+
 typedef struct {
     int calls, stop_at, last_done, last_total, monotone;
 } progress_log;
@@ -471,11 +511,6 @@ static void check_progress_and_cancel(dctdiff_upscale_method m)
     dctdiff_image_release(&dst);
 }
 
-static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const char *what)
-{
-    CHECK(st == DCTDIFF_E_ARG && err->status == DCTDIFF_E_ARG && err->msg[0],
-          "%s: status %d (%s), message '%s'", what, st, dctdiff_status_name(st), err->msg);
-}
 
 static void check_bad_args(void)
 {
@@ -537,8 +572,9 @@ int main(void)
     check_paper_box_property(2);
     check_paper_box_property(4);
     check_box_response();
-    check_spectral_redownscale(2);
-    check_spectral_redownscale(3);
+    check_spectral_redownscale(2, DCTDIFF_DOWNSCALE_BICUBIC);
+    check_spectral_redownscale(3, DCTDIFF_DOWNSCALE_BICUBIC);
+    check_spectral_redownscale(2, DCTDIFF_DOWNSCALE_BOX);
     check_geometry(40, 30, 97, 61);
     check_geometry(33, 20, 33, 57);
     check_constants();
@@ -551,6 +587,7 @@ int main(void)
     check_strips(DCTDIFF_UPSCALE_SPECTRAL, 57, 45, 131, 100, 7);
     check_strips(DCTDIFF_UPSCALE_SPECTRAL, 20, 90, 40, 180, 64);
     check_strips(DCTDIFF_UPSCALE_PAPER, 57, 45, 228, 180, 13);
+    check_stride();
     check_bad_args();
     return check_finish("test_upsample");
 }
