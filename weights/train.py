@@ -205,8 +205,8 @@ class Ema:
     def update(self, net):
         self.updates += 1
         r = min(self.rate, (1 + self.updates) / (10 + self.updates))
-        for e, p in zip(self.model.parameters(), net.parameters()):
-            e.lerp_(p.detach(), 1.0 - r)
+        torch._foreach_lerp_(list(self.model.parameters()),
+                             [p.detach() for p in net.parameters()], 1.0 - r)
 
 
 def lr_at(args, step, start_step, frac_elapsed):
@@ -249,12 +249,12 @@ def train(args):
     print(f"train: {describe(net)}, step {step}", flush=True)
 
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, betas=(args.beta1, args.beta2),
-                            weight_decay=args.weight_decay)
+                            weight_decay=args.weight_decay, fused=dev.type == "cuda")
     fwd = torch.compile(net) if args.compile else net
     sched = VPSchedule(cfg["snr_scale"], BETA_MIN, BETA_MAX)
     use_bf16 = dev.type == "cuda" and not args.fp32
     budget = args.budget_min * 60.0
-    start_step, t_loop = step, time.time()
+    start_step, t_loop, cpu_loop = step, time.time(), time.process_time()
     run_loss, run_n, t_log, seen = torch.zeros((), device=dev), 0, time.time(), 0
     while True:
         frac = (time.time() - t_loop) / budget if budget else 0.0
@@ -290,8 +290,9 @@ def train(args):
     ckpt = os.path.join(args.out, "checkpoint")
     size = save_checkpoint(ckpt, cfg, step, ema.model, net, history, not args.ema_only_checkpoint)
     with open(os.path.join(args.out, "history.json"), "w") as f:
-        json.dump({"config": cfg, "history": history,
-                   "train_minutes": (time.time() - t_loop) / 60.0}, f, indent=1)
+        json.dump({"config": cfg, "history": history, "start_step": start_step, "step": step,
+                   "wall_minutes": (time.time() - t_loop) / 60.0,
+                   "cpu_minutes": (time.process_time() - cpu_loop) / 60.0}, f, indent=1)
     print(f"train: step {step}, checkpoint {size / 1e6:.1f} MB -> {ckpt}.*", flush=True)
     if args.model:
         print(f"train: model {export(ckpt, args.model) / 1e3:.0f} kB -> {args.model}")
