@@ -1,11 +1,13 @@
 """Failures leave the image unchanged and GIMP running:
   - generation from a broken model file fails with a message that names the
     file and the fault, and the same GIMP then carries on with other work;
-  - an upscale whose plug-in process is killed mid-way (what the status
-    bar's Cancel does) leaves the image exactly as it was.
+  - an upscale, or a generation into new layers, whose plug-in process is
+    killed mid-way (what the status bar's Cancel does) leaves the image
+    exactly as it was.
 
 Usage: test_failure.py PLUGIN_DIR [CLI]"""
 import os
+import subprocess
 import sys
 import time
 
@@ -57,6 +59,24 @@ with open(OUT, "w") as f:
 '''
 
 
+KILLED_GENERATE = r'''
+image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
+proc = Gimp.get_pdb().lookup_procedure("plug-in-dctdiff-generate")
+config = proc.create_config()
+config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
+config.set_property("image", image)
+config.set_property("output", "new-layers")
+config.set_property("model", Gio.File.new_for_path(MODEL))
+config.set_property("steps", 1000)
+config.set_property("count", 8)
+open(READY, "w").close()
+status = proc.run(config).index(0)
+Gimp.file_save(Gimp.RunMode.NONINTERACTIVE, image, Gio.File.new_for_path(DST), None)
+with open(OUT, "w") as f:
+    f.write("%s %d\n" % (status.value_nick, len(image.get_layers())))
+'''
+
+
 def plugin_pids(session):
     """Processes of our plug-in inside GIMP's session."""
     pids = []
@@ -100,40 +120,44 @@ try:
     check(lines[2] == "later upscale ok 48x32",
           f"broken model: GIMP carries on ({lines[2]})")
 
-    # A kill mid-way.  The image is large enough that computing takes a while;
-    # the plug-in is killed once it has used some CPU time, long before it
-    # could reach the commit at the end.
-    src, dst = gimp.path("large.png"), gimp.path("after-kill.png")
-    ready, out = gimp.path("ready"), gimp.path("killed.txt")
-    write_test_png(src, 1600, 1200, "RGB")
-    proc = gimp.start("python-fu-eval",
-                      f"SRC = {src!r}\nDST = {dst!r}\nREADY = {ready!r}\n"
-                      f"OUT = {out!r}\n" + KILLED)
-    killed = False
-    if wait_for(ready, proc, 120):
-        end = time.time() + 120
-        while not killed and time.time() < end and proc.poll() is None:
-            for pid, ticks in plugin_pids(proc.pid):
-                if ticks >= 20:
-                    os.kill(pid, 9)
-                    killed = True
-            time.sleep(0.02)
-    try:
-        proc.wait(timeout=120)
-    except Exception:
-        kill_group(proc)
-    check(killed, "kill: the plug-in was killed while computing")
-    check(proc.returncode == 0, f"kill: GIMP finished the batch (rc {proc.returncode})")
-    if os.path.exists(out):
-        with open(out) as f:
-            status, layers = f.read().split()
-        check(status != "success", f"kill: the call reports failure ({status})")
-        check(layers == "1", "kill: no layer was added")
-    else:
-        check(False, "kill: the batch went on after the kill")
-    if os.path.exists(dst):
-        check(np.array_equal(read_png(src), read_png(dst)),
-              "kill: the image is unchanged, pixel for pixel")
+    # A kill mid-way, while upscaling and while sampling into new layers.
+    # The work is large enough to take a while; the plug-in is killed once
+    # it has used some CPU time, long before it could reach the commit.
+    model = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "fixtures",
+                                         "uvit_b2.safetensors"))
+    for what, code, size in (("upscale", KILLED, (1600, 1200)),
+                             ("generate", KILLED_GENERATE, (64, 48))):
+        src, dst = gimp.path(f"{what}.png"), gimp.path(f"after-kill-{what}.png")
+        ready, out = gimp.path(f"ready-{what}"), gimp.path(f"killed-{what}.txt")
+        write_test_png(src, *size, "RGB")
+        proc = gimp.start("python-fu-eval",
+                          f"SRC = {src!r}\nDST = {dst!r}\nREADY = {ready!r}\n"
+                          f"OUT = {out!r}\nMODEL = {model!r}\n" + code)
+        killed = False
+        if wait_for(ready, proc, 120):
+            end = time.time() + 120
+            while not killed and time.time() < end and proc.poll() is None:
+                for pid, ticks in plugin_pids(proc.pid):
+                    if ticks >= 20:
+                        os.kill(pid, 9)
+                        killed = True
+                time.sleep(0.02)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+        check(killed, f"kill {what}: the plug-in was killed while computing")
+        check(proc.returncode == 0, f"kill {what}: GIMP finished the batch (rc {proc.returncode})")
+        if os.path.exists(out):
+            with open(out) as f:
+                status, layers = f.read().split()
+            check(status != "success", f"kill {what}: the call reports failure ({status})")
+            check(layers == "1", f"kill {what}: no layer was added")
+        else:
+            check(False, f"kill {what}: the batch went on after the kill")
+        if os.path.exists(dst):
+            check(np.array_equal(read_png(src), read_png(dst)),
+                  f"kill {what}: the image is unchanged, pixel for pixel")
 finally:
     gimp.close()
 finish()
