@@ -181,9 +181,15 @@ generate_dialog_run (GimpProcedure       *procedure,
   gtk_box_pack_start (content, model_chooser_new (&d), FALSE, FALSE, 0);
   gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog), "steps", 1.0);
   gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog), "snr-scale", 1.0);
+  /* The SNR scale is baked into a model's training: an expert override,
+   * folded away. */
+  gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog), "advanced-title",
+                                   _("Advanced"), FALSE, FALSE);
+  gimp_procedure_dialog_fill_expander (GIMP_PROCEDURE_DIALOG (dialog), "advanced",
+                                       "advanced-title", FALSE, "snr-scale");
   gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog), "model", "sampler",
-                              "steps", "snr-scale", "count", "class", "output",
-                              "random-seed", NULL);
+                              "steps", "count", "class", "output",
+                              "random-seed", "advanced", NULL);
   gtk_box_pack_start (content, seed_row_new (GIMP_PROCEDURE_DIALOG (dialog), config),
                       FALSE, FALSE, 0);
   gtk_box_pack_start (content, size_entry_new (&d), FALSE, FALSE, 0);
