@@ -1,5 +1,6 @@
 /* args.c - error lines and option value parsing shared by the commands. */
 #include "args.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <math.h>
@@ -74,4 +75,17 @@ void cli_print_choices(FILE *fp, const dctdiff_enum_entry *table)
 {
     for (const dctdiff_enum_entry *e = table; e->name; e++)
         fprintf(fp, "%s%s", e == table ? "" : "|", e->name);
+}
+
+int cli_exit_status(const char *cmd, int run_result, const dctdiff_error *err,
+                    const char *out)
+{
+    if (run_result == 0)
+        return CLI_EXIT_OK;
+    if (err->status == DCTDIFF_E_CANCELLED || cli_interrupted()) {
+        cli_report(cmd, "interrupted; '%s' was not written", out);
+        return CLI_EXIT_INTERRUPTED;
+    }
+    cli_report(cmd, "%s", err->msg);
+    return CLI_EXIT_FAIL;
 }

@@ -17,6 +17,12 @@ int cli_fail(dctdiff_error *err, dctdiff_status s, const char *fmt, ...)
 /* Prints "dctdiff: CMD: MESSAGE" on stderr, one line. */
 void cli_report(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The exit status of a command whose run returned run_result (0 = done), with
+ * the one stderr line that explains a failure or an interrupt; out names the
+ * file or folder that was not written. */
+int cli_exit_status(const char *cmd, int run_result, const dctdiff_error *err,
+                    const char *out);
+
 /* Option value parsers.  On a bad value they print one line naming the
  * option and the accepted range, and return -1. */
 int cli_parse_int(const char *cmd, const char *opt, const char *text, long min, long max,

@@ -219,12 +219,6 @@ int cmd_upscale(int argc, char **argv)
         return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     cli_interrupt_catch();
     dctdiff_error err = { 0 };
-    if (run(&o, &err) == 0)
-        return CLI_EXIT_OK;
-    if (err.status == DCTDIFF_E_CANCELLED || cli_interrupted()) {
-        cli_report(CMD, "interrupted; '%s' was not written", o.out);
-        return CLI_EXIT_INTERRUPTED;
-    }
-    cli_report(CMD, "%s", err.msg);
-    return CLI_EXIT_FAIL;
+    r = run(&o, &err);
+    return cli_exit_status(CMD, r, &err, o.out);
 }

@@ -60,19 +60,22 @@ def sample_tokens(net, meta, noise, sampler=None, steps=None):
 
     @torch.no_grad()
     def eps(x, t):
-        return net(x, torch.full((x.shape[0],), 999.0 * t, dtype=torch.float32)).float()
+        tau = torch.full((x.shape[0],), 999.0 * t, dtype=torch.float32, device=x.device)
+        return net(x, tau).float()
 
     return fn(eps, noise, steps or meta["sampler.steps"], sched)
 
 
 def generate(net, meta, count, seed, sampler=None, steps=None, batch=128):
-    """count images (N, S, S, 3) uint8 from seed."""
+    """count images (N, S, S, 3) uint8 from seed (the noise is drawn on the
+    CPU, so a seed gives the same starting noise on any device)."""
     g = torch.Generator().manual_seed(seed)
     T, K = meta["dct.tokens"], modelfile.token_dim(meta)
+    dev = next(net.parameters()).device
     out = []
     for i in range(0, count, batch):
-        noise = torch.randn(min(batch, count - i), T, K, generator=g)
-        out.append(sample_tokens(net, meta, noise, sampler, steps).numpy())
+        noise = torch.randn(min(batch, count - i), T, K, generator=g).to(dev)
+        out.append(sample_tokens(net, meta, noise, sampler, steps).cpu().numpy())
     tok = np.concatenate(out)
     return images_of(tok, meta["dct.resolution"], meta["dct.block_size"],
                      meta["dct.low_freqs"], meta["dct.eta"], meta["dct.chroma"])
@@ -181,6 +184,7 @@ def save_grid(images, path, side=8, scale=2):
 
 def evaluate(args):
     net, meta = load_model(args.model)
+    net.to(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     pack = dataset.Pack(args.data)
     train, held = pack.split("train"), pack.split("heldout")
     n = min(args.count or len(held), len(held))
@@ -215,6 +219,7 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, help="default: the model's")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     ap.add_argument("--grid", help="write an 8x8 sample grid PNG here")
     ap.add_argument("--out", help="write the numbers as JSON here")
     args = ap.parse_args(argv)
