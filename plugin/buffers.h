@@ -1,0 +1,57 @@
+/* buffers.h - pixels between GEGL buffers and the engine.
+ *
+ * Pixels are read as float in the drawable's own colour space with its
+ * perceptual (gamma) TRC, so the engine sees the same numbers the CLI reads
+ * from a PNG.  Results are written as float too, except into 8-bit
+ * perceptual layers: those get the engine's own 8-bit output, so GIMP and
+ * the CLI agree to the last bit (the paper method truncates as the official
+ * code does, which float plus GEGL's rounding would not). */
+#ifndef DCTDIFF_BUFFERS_H
+#define DCTDIFF_BUFFERS_H
+
+#include <libgimp/gimp.h>
+
+#include "dctdiff.h"
+
+typedef struct
+{
+  const Babl        *format;       /* read: float, perceptual, own space */
+  const Babl        *write_format; /* write: the same, or 8-bit */
+  dctdiff_pixel_type write_type;
+  int                channels;     /* 1..4, as dctdiff_image counts them */
+} BuffersFormat;
+
+BuffersFormat  buffers_format_for      (GimpDrawable *drawable);
+/* 8-bit RGB in the space of layer_format: generated samples. */
+BuffersFormat  buffers_format_rgb_u8   (const Babl   *layer_format);
+
+/* Reads rect of buf into a newly allocated float dctdiff_image. */
+gboolean       buffers_read            (GeglBuffer          *buf,
+                                        const GeglRectangle *rect,
+                                        BuffersFormat        fmt,
+                                        dctdiff_image       *out,
+                                        GError             **error);
+/* Writes img (of fmt.write_type) into buf with its top-left corner at
+ * (x, y). */
+void           buffers_write           (GeglBuffer          *buf,
+                                        int                  x,
+                                        int                  y,
+                                        BuffersFormat        fmt,
+                                        const dctdiff_image *img);
+
+/* Called after each strip with the fraction of this buffer done. */
+typedef void (*BuffersProgress) (gpointer user, gdouble fraction);
+
+/* Upscales the whole of src (extent at 0,0) to dst_w x dst_h through the
+ * engine's strip interface and returns a new in-memory buffer; NULL with
+ * error set on failure.  Memory stays a few strips whatever the size. */
+GeglBuffer    *buffers_upscale         (GeglBuffer                   *src,
+                                        BuffersFormat                 fmt,
+                                        int                           dst_w,
+                                        int                           dst_h,
+                                        const dctdiff_upscale_params *params,
+                                        BuffersProgress               progress,
+                                        gpointer                      progress_user,
+                                        GError                      **error);
+
+#endif

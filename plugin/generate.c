@@ -1,0 +1,349 @@
+/* generate.c - plug-in-dctdiff-generate: sample images from a DCTdiff model
+ * into a new image, or as new layers of an open one.
+ *
+ * As with upscaling, every sample is finished (and enlarged, if a larger
+ * canvas was asked for) before anything is created in GIMP, so a kill or a
+ * Stop leaves no half-made image behind. */
+#include "plugin.h"
+
+#include "buffers.h"
+#include "dialogs.h"
+#include "models.h"
+
+#define SAMPLER_MODEL_DEFAULT (-1)
+
+typedef enum
+{
+  OUTPUT_NEW_IMAGE,
+  OUTPUT_NEW_LAYERS
+} GenerateOutput;
+
+static GimpValueArray *generate_run (GimpProcedure        *procedure,
+                                     GimpProcedureConfig  *config,
+                                     gpointer              run_data);
+
+static GimpChoice *
+sampler_choice (void)
+{
+  GimpChoice *choice = plugin_choice_from_table (dctdiff_samplers ());
+
+  gimp_choice_add (choice, "model-default", SAMPLER_MODEL_DEFAULT,
+                   _("The model's default"), NULL);
+  return choice;
+}
+
+GimpProcedure *
+generate_procedure_new (GimpPlugIn *plug_in)
+{
+  GimpProcedure *procedure;
+
+  procedure = gimp_procedure_new (plug_in, GENERATE_PROC,
+                                  GIMP_PDB_PROC_TYPE_PLUGIN,
+                                  generate_run, NULL, NULL);
+
+  gimp_procedure_set_sensitivity_mask (procedure, GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+  gimp_procedure_set_menu_label (procedure, _("DCTdiff _Generate..."));
+  gimp_procedure_add_menu_path (procedure, "<Image>/File/Create");
+  gimp_procedure_set_documentation
+    (procedure,
+     _("Generate images with a DCTdiff diffusion model"),
+     _("Samples images from a DCTdiff model (a diffusion model that works on "
+       "DCT coefficients) into a new image, or as new layers of the given "
+       "image.  The result has the model's native size, or a larger canvas "
+       "reached by DCT upscaling."),
+     GENERATE_PROC);
+  gimp_procedure_set_attribution (procedure, "DCTdiff for GIMP authors",
+                                  "DCTdiff for GIMP authors", "2026");
+
+  gimp_procedure_add_enum_argument (procedure, "run-mode", _("Run mode"),
+                                    _("The run mode"), GIMP_TYPE_RUN_MODE,
+                                    GIMP_RUN_INTERACTIVE, G_PARAM_READWRITE);
+  gimp_procedure_add_image_argument (procedure, "image", _("_Image"),
+                                     _("The image that receives the layers "
+                                       "when the output is new layers"),
+                                     TRUE, G_PARAM_READWRITE);
+  gimp_procedure_add_file_argument (procedure, "model", _("Model _file"),
+                                    _("A DCTdiff model (.safetensors); none "
+                                      "= the first installed model"),
+                                    GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, NULL,
+                                    G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "steps", _("S_teps"),
+                                   _("Sampling steps; 0 = the model's default"),
+                                   0, 1000, 0, G_PARAM_READWRITE);
+  gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
+                                      _("The diffusion sampler"),
+                                      sampler_choice (), "model-default",
+                                      G_PARAM_READWRITE);
+  gimp_procedure_add_double_argument (procedure, "snr-scale", _("SNR sca_le"),
+                                      _("Advanced: override the SNR scale "
+                                        "factor the model was trained with; "
+                                        "0 = the model's own value"),
+                                      0.0, 10.0, 0.0, G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "seed", _("_Seed"),
+                                   _("Seed of the random noise; the same "
+                                     "seed gives the same images"),
+                                   0, G_MAXINT, 0, G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_argument (procedure, "random-seed",
+                                       _("Ran_dom seed"),
+                                       _("Pick a new seed at every run"),
+                                       FALSE, G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "count", _("_Number of images"),
+                                   _("How many images to make; each becomes "
+                                     "a layer"),
+                                   1, 64, 1, G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "class", _("Class la_bel"),
+                                   _("Class label for class-conditional "
+                                     "models; -1 = a random class per image"),
+                                   -1, 100000, -1, G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "width", _("_Width"),
+                                   _("Output width; 0 = the model's native "
+                                     "size. Larger sizes are reached by DCT "
+                                     "upscaling"),
+                                   0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "height", _("Hei_ght"),
+                                   _("Output height; 0 = the same as the "
+                                     "width"),
+                                   0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
+  gimp_procedure_add_choice_argument (procedure, "output", _("O_utput"),
+                                      _("Where the images go"),
+                                      gimp_choice_new_with_values
+                                        ("new-image", OUTPUT_NEW_IMAGE,
+                                         _("A new image"), NULL,
+                                         "new-layers", OUTPUT_NEW_LAYERS,
+                                         _("New layers in the image"), NULL,
+                                         NULL),
+                                      "new-image", G_PARAM_READWRITE);
+
+  gimp_procedure_add_image_return_value (procedure, "result", _("Result"),
+                                         _("The image that holds the samples"),
+                                         FALSE, G_PARAM_READWRITE);
+  return procedure;
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GimpRunMode    run_mode;
+  GimpImage     *image;
+  GFile         *model_file;
+  int            width, height;
+  GenerateOutput output;
+  dctdiff_generate_params params;
+} GenerateSettings;
+
+static void
+settings_read (GimpProcedureConfig *config,
+               GenerateSettings    *s)
+{
+  gint     steps, seed, count, klass, sampler;
+  gdouble  snr;
+  gboolean random_seed;
+
+  g_object_get (config, "run-mode", &s->run_mode, "image", &s->image,
+                "model", &s->model_file, "steps", &steps, "snr-scale", &snr,
+                "seed", &seed, "random-seed", &random_seed, "count", &count,
+                "class", &klass, "width", &s->width, "height", &s->height,
+                NULL);
+  s->output = gimp_procedure_config_get_choice_id (config, "output");
+  sampler   = gimp_procedure_config_get_choice_id (config, "sampler");
+
+  if (random_seed)
+    {
+      seed = g_random_int_range (0, G_MAXINT);
+      g_object_set (config, "seed", seed, NULL);
+    }
+
+  dctdiff_generate_params_init (&s->params);
+  /* COUNT_ is the engine's "the model's own sampler". */
+  s->params.sampler     = sampler == SAMPLER_MODEL_DEFAULT
+                          ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
+  s->params.steps       = steps;
+  s->params.snr_scale   = snr;
+  s->params.seed        = (uint64_t) seed;
+  s->params.count       = count;
+  s->params.class_label = klass;
+}
+
+static void
+settings_clear (GenerateSettings *s)
+{
+  g_clear_object (&s->image);
+  g_clear_object (&s->model_file);
+}
+
+static int
+batch_progress (void *user, int done, int total, const char *stage)
+{
+  gimp_progress_update ((gdouble) done / MAX (total, 1));
+  return 0;
+}
+
+/* Samples, then enlarges each result to the asked canvas.  out[] holds
+ * count 8-bit RGB images on success. */
+static gboolean
+make_samples (const dctdiff_model *model,
+              GenerateSettings    *s,
+              dctdiff_image       *out,
+              GError             **error)
+{
+  dctdiff_model_info info;
+  dctdiff_error      err;
+  dctdiff_status     st = DCTDIFF_OK;
+  int                n = s->params.count, i;
+  int                w, h;
+
+  dctdiff_model_get_info (model, &info);
+  w = s->width  > 0 ? s->width  : (s->height > 0 ? s->height : info.resolution);
+  h = s->height > 0 ? s->height : w;
+
+  for (i = 0; i < n && st == DCTDIFF_OK; i++)
+    st = dctdiff_image_alloc (&out[i], info.resolution, info.resolution, 3,
+                              DCTDIFF_PIXEL_U8, &err);
+  if (st == DCTDIFF_OK)
+    {
+      if (s->run_mode == GIMP_RUN_INTERACTIVE)
+        st = generate_progress_run (model, &s->params, out, &err);
+      else
+        {
+          s->params.progress = batch_progress;
+          gimp_progress_init (_("DCTdiff sampling"));
+          st = dctdiff_generate (model, &s->params, out, &err);
+        }
+    }
+
+  for (i = 0; i < n && st == DCTDIFF_OK && (w != info.resolution || h != info.resolution); i++)
+    {
+      dctdiff_upscale_params up;
+      dctdiff_image          big;
+
+      dctdiff_upscale_params_init (&up);
+      st = dctdiff_image_alloc (&big, w, h, 3, DCTDIFF_PIXEL_U8, &err);
+      if (st == DCTDIFF_OK)
+        st = dctdiff_upscale (&out[i], &big, &up, &err);
+      dctdiff_image_release (&out[i]);
+      out[i] = big;
+    }
+
+  if (st == DCTDIFF_E_CANCELLED)
+    return FALSE;
+  if (st != DCTDIFF_OK)
+    {
+      g_propagate_error (error, plugin_engine_error (_("DCTdiff generation failed"), &err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GimpImage *
+commit_samples (GenerateSettings *s,
+                dctdiff_image    *out)
+{
+  int        n = s->params.count, i;
+  int        w = out[0].width, h = out[0].height;
+  GimpImage *image = s->output == OUTPUT_NEW_LAYERS && s->image ? s->image : NULL;
+
+  if (image)
+    gimp_image_undo_group_start (image);
+  else
+    {
+      image = gimp_image_new (w, h, GIMP_RGB);
+      gimp_image_undo_disable (image);
+    }
+
+  for (i = 0; i < n; i++)
+    {
+      gchar      *name  = g_strdup_printf (_("DCTdiff seed %llu #%d"),
+                                           (unsigned long long) s->params.seed,
+                                           i + 1);
+      GimpLayer  *layer = gimp_layer_new (image, name, w, h, GIMP_RGB_IMAGE,
+                                          100.0, gimp_image_get_default_new_layer_mode (image));
+      GeglBuffer *buf;
+      BuffersFormat fmt = buffers_format_rgb_u8 (gimp_drawable_get_format (GIMP_DRAWABLE (layer)));
+
+      g_free (name);
+      gimp_image_insert_layer (image, layer, NULL, 0);
+      buf = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
+      buffers_write (buf, 0, 0, fmt, &out[i]);
+      g_object_unref (buf);
+      gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, w, h);
+    }
+
+  if (image == s->image)
+    gimp_image_undo_group_end (image);
+  else
+    {
+      gimp_image_undo_enable (image);
+      if (s->run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_display_new (image);
+    }
+  return image;
+}
+
+static GimpValueArray *
+generate_run (GimpProcedure        *procedure,
+              GimpProcedureConfig  *config,
+              gpointer              run_data)
+{
+  GenerateSettings  s = { 0 };
+  GimpValueArray   *ret;
+  GimpRunMode       run_mode;
+  dctdiff_model    *model = NULL;
+  dctdiff_image    *out = NULL;
+  GimpImage        *image = NULL;
+  GimpPDBStatusType status = GIMP_PDB_EXECUTION_ERROR;
+  GError           *error = NULL;
+  int               i;
+
+  gegl_init (NULL, NULL);
+  g_object_get (config, "run-mode", &run_mode, NULL);
+  if (run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      gimp_ui_init (PLUG_IN_BINARY);
+      if (! generate_dialog_run (procedure, config))
+        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
+    }
+
+  settings_read (config, &s);
+  if (s.output == OUTPUT_NEW_LAYERS && ! s.image)
+    {
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                   _("New layers need an image; none was given."));
+      status = GIMP_PDB_CALLING_ERROR;
+      goto out;
+    }
+  if (s.output == OUTPUT_NEW_LAYERS && gimp_image_get_base_type (s.image) != GIMP_RGB)
+    {
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                   _("Generated layers can only go into an RGB image."));
+      status = GIMP_PDB_CALLING_ERROR;
+      goto out;
+    }
+  model = models_load_for (s.model_file, &error);
+  if (! model)
+    goto out;
+
+  out = g_new0 (dctdiff_image, s.params.count);
+  if (make_samples (model, &s, out, &error))
+    {
+      image  = commit_samples (&s, out);
+      status = GIMP_PDB_SUCCESS;
+      if (run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush ();
+    }
+  else if (! error)
+    status = GIMP_PDB_CANCEL;
+
+out:
+  if (out)
+    for (i = 0; i < s.params.count; i++)
+      dctdiff_image_release (&out[i]);
+  g_free (out);
+  dctdiff_model_free (model);
+  settings_clear (&s);
+
+  ret = gimp_procedure_new_return_values (procedure, status, error);
+  if (status == GIMP_PDB_SUCCESS)
+    GIMP_VALUES_SET_IMAGE (ret, 1, image);
+  return ret;
+}

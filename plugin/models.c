@@ -1,0 +1,162 @@
+/* models.c - model folders and loading (see models.h). */
+#include "models.h"
+
+#include "plugin.h"
+
+#include <locale.h>
+
+static gchar *
+system_folder (void)
+{
+  gchar *dir  = g_path_get_dirname (gimp_get_progname ());
+  gchar *path = g_build_filename (dir, "models", NULL);
+
+  g_free (dir);
+  return path;
+}
+
+gchar *
+models_user_folder (void)
+{
+  return g_build_filename (gimp_directory (), "dctdiff", "models", NULL);
+}
+
+/* The engine reads the numbers in a model's metadata with strtod, which
+ * follows LC_NUMERIC; GIMP runs us in the user's locale, where the decimal
+ * point may be a comma.  The load therefore runs in the C locale, for this
+ * thread only, leaving the dialogs' number formats alone. */
+static dctdiff_status
+load_c_numeric (const gchar    *path,
+                dctdiff_model **m,
+                dctdiff_error  *err)
+{
+  locale_t       c_numeric = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
+  locale_t       previous  = c_numeric ? uselocale (c_numeric) : (locale_t) 0;
+  dctdiff_status st        = dctdiff_model_load (path, m, err);
+
+  if (c_numeric)
+    {
+      uselocale (previous);
+      freelocale (c_numeric);
+    }
+  return st;
+}
+
+static ModelEntry *
+entry_for (const gchar *path)
+{
+  ModelEntry        *e = g_new0 (ModelEntry, 1);
+  dctdiff_model     *m = NULL;
+  dctdiff_error      err;
+  dctdiff_model_info info;
+
+  e->path = g_strdup (path);
+  if (load_c_numeric (path, &m, &err) == DCTDIFF_OK)
+    {
+      dctdiff_model_get_info (m, &info);
+      e->name       = g_strdup (info.name ? info.name : "");
+      e->resolution = info.resolution;
+      e->classes    = info.num_classes;
+      dctdiff_model_free (m);
+    }
+  if (! e->name || ! *e->name)
+    {
+      g_free (e->name);
+      e->name = g_path_get_basename (path);
+    }
+  return e;
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+static GList *
+list_folder (const gchar *folder)
+{
+  GDir        *dir = g_dir_open (folder, 0, NULL);
+  GPtrArray   *files = g_ptr_array_new_with_free_func (g_free);
+  GList       *list = NULL;
+  const gchar *name;
+  guint        i;
+
+  if (! dir)
+    return NULL;
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, ".safetensors"))
+      g_ptr_array_add (files, g_build_filename (folder, name, NULL));
+  g_dir_close (dir);
+
+  g_ptr_array_sort (files, compare_paths);
+  for (i = 0; i < files->len; i++)
+    list = g_list_prepend (list, entry_for (g_ptr_array_index (files, i)));
+  g_ptr_array_free (files, TRUE);
+  return g_list_reverse (list);
+}
+
+GList *
+models_list (void)
+{
+  gchar *sys  = system_folder ();
+  gchar *user = models_user_folder ();
+  GList *list = g_list_concat (list_folder (sys), list_folder (user));
+
+  g_free (sys);
+  g_free (user);
+  return list;
+}
+
+static void
+entry_free (gpointer data)
+{
+  ModelEntry *e = data;
+
+  g_free (e->path);
+  g_free (e->name);
+  g_free (e);
+}
+
+void
+models_list_free (GList *list)
+{
+  g_list_free_full (list, entry_free);
+}
+
+dctdiff_model *
+models_load_for (GFile   *file,
+                 GError **error)
+{
+  dctdiff_model *m = NULL;
+  dctdiff_error  err;
+  gchar         *path = file ? g_file_get_path (file) : NULL;
+
+  if (! path)
+    {
+      GList *list = models_list ();
+
+      if (list)
+        path = g_strdup (((ModelEntry *) list->data)->path);
+      models_list_free (list);
+    }
+  if (! path)
+    {
+      gchar *user = models_user_folder ();
+
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                   _("No DCTdiff model is installed; put a .safetensors model "
+                     "into %s or choose a model file."), user);
+      g_free (user);
+      return NULL;
+    }
+  if (load_c_numeric (path, &m, &err) != DCTDIFF_OK)
+    {
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                   _("Cannot load the model %s: %s"), path, err.msg);
+      g_free (path);
+      return NULL;
+    }
+  g_free (path);
+  return m;
+}

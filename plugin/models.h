@@ -1,0 +1,35 @@
+/* models.h - where the plug-in finds its models.
+ *
+ * Two folders are searched, in this order:
+ *   <plug-in folder>/models          installed with the plug-in
+ *   <GIMP profile>/dctdiff/models    the user's own (gimp_directory ())
+ * Any *.safetensors file in them is offered in the model chooser. */
+#ifndef DCTDIFF_MODELS_H
+#define DCTDIFF_MODELS_H
+
+#include <libgimp/gimp.h>
+
+#include "dctdiff.h"
+
+typedef struct
+{
+  gchar *path;
+  gchar *name;       /* the model's own name, or the file name */
+  int    resolution; /* native size, 0 when the file could not be read */
+  int    classes;    /* 0 = unconditional */
+} ModelEntry;
+
+/* Installed models, sorted by folder then file name; free with
+ * models_list_free. */
+GList        *models_list           (void);
+void          models_list_free      (GList *list);
+
+/* The model the config names, or the first installed one when it names none.
+ * NULL with error set when there is none or it cannot be loaded; the message
+ * names the file and the engine's fault. */
+dctdiff_model *models_load_for      (GFile   *file,
+                                     GError **error);
+
+gchar        *models_user_folder    (void);
+
+#endif

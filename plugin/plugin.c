@@ -1,0 +1,94 @@
+/* plugin.c - the dctdiff GIMP 3 plug-in: one executable, two procedures.
+ *
+ * The procedures themselves live in upscale.c and generate.c; this file only
+ * registers them and sets up the plug-in's own translation domain. */
+#include "plugin.h"
+
+#define DCTDIFF_TYPE_PLUG_IN (dctdiff_plug_in_get_type ())
+G_DECLARE_FINAL_TYPE (DctdiffPlugIn, dctdiff_plug_in, DCTDIFF, PLUG_IN, GimpPlugIn)
+
+struct _DctdiffPlugIn
+{
+  GimpPlugIn parent_instance;
+};
+
+G_DEFINE_TYPE (DctdiffPlugIn, dctdiff_plug_in, GIMP_TYPE_PLUG_IN)
+
+GIMP_MAIN (DCTDIFF_TYPE_PLUG_IN)
+
+static GList *
+dctdiff_query_procedures (GimpPlugIn *plug_in)
+{
+  GList *list = NULL;
+
+  list = g_list_append (list, g_strdup (UPSCALE_PROC));
+  list = g_list_append (list, g_strdup (GENERATE_PROC));
+  return list;
+}
+
+static GimpProcedure *
+dctdiff_create_procedure (GimpPlugIn  *plug_in,
+                          const gchar *name)
+{
+  if (g_strcmp0 (name, UPSCALE_PROC) == 0)
+    return upscale_procedure_new (plug_in);
+  if (g_strcmp0 (name, GENERATE_PROC) == 0)
+    return generate_procedure_new (plug_in);
+  return NULL;
+}
+
+/* Our catalogues sit in locale/ beside the executable, under our own domain
+ * (libgimp resolves the relative folder against the plug-in's folder). */
+static gboolean
+dctdiff_set_i18n (GimpPlugIn   *plug_in,
+                  const gchar  *procedure_name,
+                  gchar       **gettext_domain,
+                  gchar       **catalog_dir)
+{
+  *gettext_domain = g_strdup (GETTEXT_PACKAGE);
+  *catalog_dir = g_strdup ("locale");
+  return TRUE;
+}
+
+static void
+dctdiff_plug_in_class_init (DctdiffPlugInClass *klass)
+{
+  GimpPlugInClass *plug_in_class = GIMP_PLUG_IN_CLASS (klass);
+
+  plug_in_class->query_procedures = dctdiff_query_procedures;
+  plug_in_class->create_procedure = dctdiff_create_procedure;
+  plug_in_class->set_i18n         = dctdiff_set_i18n;
+}
+
+static void
+dctdiff_plug_in_init (DctdiffPlugIn *self)
+{
+}
+
+GimpChoice *
+plugin_choice_from_table (const dctdiff_enum_entry *table)
+{
+  GimpChoice *choice = gimp_choice_new ();
+
+  for (; table->name; table++)
+    gimp_choice_add (choice, table->name, table->value,
+                     gettext (table->label), NULL);
+  return choice;
+}
+
+const gchar *
+plugin_default_nick (const dctdiff_enum_entry *table,
+                     int                       value)
+{
+  for (; table->name; table++)
+    if (table->value == value)
+      return table->name;
+  return NULL;
+}
+
+GError *
+plugin_engine_error (const gchar         *what,
+                     const dctdiff_error *err)
+{
+  return g_error_new (GIMP_PLUG_IN_ERROR, 0, "%s: %s", what, err->msg);
+}

@@ -1,0 +1,27 @@
+/* upscale.h - the settings of plug-in-dctdiff-upscale, read from its config
+ * (shared by the procedure and its dialog's preview). */
+#ifndef DCTDIFF_UPSCALE_H
+#define DCTDIFF_UPSCALE_H
+
+#include <libgimp/gimp.h>
+
+#include "dctdiff.h"
+
+typedef enum
+{
+  UPSCALE_SCOPE_IMAGE,   /* all layers, channels, paths and the selection */
+  UPSCALE_SCOPE_LAYERS   /* the selected layers only; the canvas stays */
+} UpscaleScope;
+
+typedef struct
+{
+  int                    width, height; /* the image's size after scaling */
+  UpscaleScope           scope;
+  dctdiff_upscale_params params;
+} UpscaleSettings;
+
+void upscale_settings_read (GimpProcedureConfig *config,
+                            GimpImage           *image,
+                            UpscaleSettings     *settings);
+
+#endif
