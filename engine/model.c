@@ -8,6 +8,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -70,6 +71,21 @@ static dctdiff_status meta_int(const meta_reader *r, const char *key, long lo, l
     return DCTDIFF_OK;
 }
 
+/* Metadata numbers are written with a '.' whatever the reader's locale (GIMP
+ * runs plug-ins in the user's, where it may be a comma), so they are parsed
+ * in the C locale, switched for this thread only. */
+static double strtod_c(const char *s, char **end)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t previous = c ? uselocale(c) : (locale_t)0;
+    double x = strtod(s, end);
+    if (c) {
+        uselocale(previous);
+        freelocale(c);
+    }
+    return x;
+}
+
 /* A finite number above lo. */
 static dctdiff_status meta_double(const meta_reader *r, const char *key, double lo, double *out)
 {
@@ -77,7 +93,7 @@ static dctdiff_status meta_double(const meta_reader *r, const char *key, double 
     if (!v)
         return meta_missing(r, key);
     char *end;
-    double x = strtod(v, &end);
+    double x = strtod_c(v, &end);
     if (end == v || *end || !isfinite(x))
         return meta_bad(r, key, "not a finite number");
     if (!(x > lo)) {

@@ -3,8 +3,6 @@
 
 #include "plugin.h"
 
-#include <locale.h>
-
 static gchar *
 system_folder (void)
 {
@@ -21,27 +19,6 @@ models_user_folder (void)
   return g_build_filename (gimp_directory (), "dctdiff", "models", NULL);
 }
 
-/* The engine reads the numbers in a model's metadata with strtod, which
- * follows LC_NUMERIC; GIMP runs us in the user's locale, where the decimal
- * point may be a comma.  The load therefore runs in the C locale, for this
- * thread only, leaving the dialogs' number formats alone. */
-static dctdiff_status
-load_c_numeric (const gchar    *path,
-                dctdiff_model **m,
-                dctdiff_error  *err)
-{
-  locale_t       c_numeric = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
-  locale_t       previous  = c_numeric ? uselocale (c_numeric) : (locale_t) 0;
-  dctdiff_status st        = dctdiff_model_load (path, m, err);
-
-  if (c_numeric)
-    {
-      uselocale (previous);
-      freelocale (c_numeric);
-    }
-  return st;
-}
-
 static ModelEntry *
 entry_for (const gchar *path)
 {
@@ -51,7 +28,7 @@ entry_for (const gchar *path)
   dctdiff_model_info info;
 
   e->path = g_strdup (path);
-  if (load_c_numeric (path, &m, &err) == DCTDIFF_OK)
+  if (dctdiff_model_load (path, &m, &err) == DCTDIFF_OK)
     {
       dctdiff_model_get_info (m, &info);
       e->name       = g_strdup (info.name ? info.name : "");
@@ -150,7 +127,7 @@ models_load_for (GFile   *file,
       g_free (user);
       return NULL;
     }
-  if (load_c_numeric (path, &m, &err) != DCTDIFF_OK)
+  if (dctdiff_model_load (path, &m, &err) != DCTDIFF_OK)
     {
       g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
                    _("Cannot load the model %s: %s"), path, err.msg);

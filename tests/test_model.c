@@ -3,6 +3,7 @@
  * matches the metadata, and each kind of wrong file is refused by name. */
 #include <stdarg.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,26 @@ static void test_bad(void)
           "missing file: %s", err.msg);
 }
 
+/* Metadata numbers use '.', and must read the same in a locale whose decimal
+ * point is a comma (GIMP runs plug-ins in the user's locale).  Runs where such
+ * a locale is installed (CI's Debian 13 root generates de_DE.UTF-8). */
+static void test_comma_locale(void)
+{
+    const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "ru_RU.UTF-8", NULL};
+    for (int i = 0; names[i]; i++) {
+        if (!setlocale(LC_NUMERIC, names[i]) || strcmp(localeconv()->decimal_point, ",") != 0)
+            continue;
+        tiny t = plain;
+        t.dtype = "F32";
+        test_valid(&t);
+        setlocale(LC_NUMERIC, "C");
+        printf("comma locale %s: checked\n", names[i]);
+        return;
+    }
+    setlocale(LC_NUMERIC, "C");
+    printf("no comma-decimal locale installed: locale check not run\n");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -420,6 +441,7 @@ int main(void)
     }
     test_order();
     test_bad();
+    test_comma_locale();
     unlink(path);
     rmdir(dir);
     return check_finish("test_model");
