@@ -125,18 +125,6 @@ def _parse_value(key, kind, text):
         raise ModelFileError(f"metadata '{key}': '{text}' is not a valid {kind}") from None
 
 
-def default_order(block_size):
-    """Low-to-high frequency order (method.md 1.6): anti-diagonals, reversed
-    when the diagonal index is even, so the first AC step is to (0, 1)."""
-    order = []
-    for s in range(2 * block_size - 1):
-        diag = [(u, s - u) for u in range(block_size) if 0 <= s - u < block_size]
-        if s % 2 == 0:
-            diag.reverse()
-        order += [u * block_size + v for u, v in diag]
-    return order
-
-
 def parse_meta(meta):
     """Typed view of a metadata string map; raises ModelFileError naming the
     first missing or invalid key.  Unknown keys are kept as strings."""
