@@ -83,8 +83,8 @@ def generate(net, meta, count, seed, sampler=None, steps=None, batch=128):
 
 # ----------------------------------------------------------------- SWD ----
 
-def _blur_down(img):
-    """5-tap binomial blur, then every second pixel (edges reflected)."""
+def _blur(img):
+    """5-tap binomial blur along the two image axes (edges reflected)."""
     k = np.array([1, 4, 6, 4, 1], np.float64) / 16
     for axis in (1, 2):
         pad = [(0, 0)] * img.ndim
@@ -92,21 +92,19 @@ def _blur_down(img):
         p = np.pad(img, pad, mode="reflect")
         n = img.shape[axis]
         img = sum(k[j] * np.take(p, np.arange(j, j + n), axis=axis) for j in range(5))
-    return img[:, ::2, ::2]
+    return img
+
+
+def _blur_down(img):
+    """Blur, then every second pixel."""
+    return _blur(img)[:, ::2, ::2]
 
 
 def _up(img):
     """Nearest 2x enlargement then the same blur x4 (keeps the mean)."""
     up = np.zeros((img.shape[0], 2 * img.shape[1], 2 * img.shape[2], img.shape[3]))
     up[:, ::2, ::2] = 4 * img
-    k = np.array([1, 4, 6, 4, 1], np.float64) / 16
-    for axis in (1, 2):
-        pad = [(0, 0)] * up.ndim
-        pad[axis] = (2, 2)
-        p = np.pad(up, pad, mode="reflect")
-        n = up.shape[axis]
-        up = sum(k[j] * np.take(p, np.arange(j, j + n), axis=axis) for j in range(5))
-    return up
+    return _blur(up)
 
 
 def laplacian_pyramid(images):
