@@ -105,35 +105,31 @@ static dctdiff_status meta_double(const meta_reader *r, const char *key, double 
     return DCTDIFF_OK;
 }
 
-/* Index of v in names (NULL-terminated), or -1. */
-static int name_index(const char *const *names, const char *v)
-{
-    for (int i = 0; names[i]; i++)
-        if (strcmp(names[i], v) == 0)
-            return i;
-    return -1;
-}
-
+/* A name from an engine name table; a wrong one is refused with the list. */
 static dctdiff_status meta_choice(const meta_reader *r, const char *key,
-                                  const char *const *names, const char *list, int *out)
+                                  const dctdiff_enum_entry *table, int *out)
 {
     const char *v = NULL;
     dctdiff_status st = meta_str(r, key, NULL, &v);
     if (st != DCTDIFF_OK)
         return st;
-    *out = name_index(names, v);
-    if (*out < 0) {
-        char why[128];
-        snprintf(why, sizeof why, "must be one of %s", list);
-        return meta_bad(r, key, why);
+    *out = dctdiff_enum_lookup(table, v);
+    if (*out >= 0)
+        return DCTDIFF_OK;
+    char why[128] = "must be one of ";
+    for (const dctdiff_enum_entry *e = table; e->name; e++) {
+        if (e != table)
+            strncat(why, ", ", sizeof why - strlen(why) - 1);
+        strncat(why, e->name, sizeof why - strlen(why) - 1);
     }
-    return DCTDIFF_OK;
+    return meta_bad(r, key, why);
 }
 
-/* The stable sampler names of dctdiff_samplers(), by enum value. */
-static const char *const sampler_names[] = {"dpm-solver", "ddim", "euler-ode", "euler-sde", NULL};
-/* Indexed by dctdiff_chroma. */
-static const char *const chroma_names[] = {"420", "444", NULL};
+static const dctdiff_enum_entry chroma_table[] = {
+    { DCTDIFF_CHROMA_420, "420", "4:2:0" },
+    { DCTDIFF_CHROMA_444, "444", "4:4:4" },
+    { 0, NULL, NULL },
+};
 
 static dctdiff_status read_order(const meta_reader *r, int B)
 {
@@ -175,7 +171,7 @@ static dctdiff_status read_layout(const meta_reader *r)
     if ((st = meta_int(r, "dct.resolution", 1, 1 << 16, &res)) ||
         (st = meta_int(r, "dct.block_size", 1, 16, &l->block_size)) ||
         (st = meta_int(r, "dct.low_freqs", 1, 256, &l->low_freqs)) ||
-        (st = meta_choice(r, "dct.chroma", chroma_names, "420, 444", &chroma)) ||
+        (st = meta_choice(r, "dct.chroma", chroma_table, &chroma)) ||
         (st = meta_double(r, "dct.eta", 0.0, &l->eta)) ||
         (st = meta_int(r, "dct.tokens", 1, 1 << 24, &in->tokens)))
         return st;
@@ -236,8 +232,7 @@ static dctdiff_status read_meta(const meta_reader *r)
         (st = meta_double(r, "schedule.beta_min", 0.0, &in->beta_min)) ||
         (st = meta_double(r, "schedule.beta_max", in->beta_min, &in->beta_max)) ||
         (st = meta_double(r, "schedule.snr_scale", 0.0, &in->snr_scale)) ||
-        (st = meta_choice(r, "sampler.default", sampler_names,
-                          "dpm-solver, ddim, euler-ode, euler-sde", &sampler)) ||
+        (st = meta_choice(r, "sampler.default", dctdiff_samplers(), &sampler)) ||
         (st = meta_int(r, "sampler.steps", 1, 1000, &in->default_steps)))
         return st;
     in->default_sampler = (dctdiff_sampler)sampler;
