@@ -2,7 +2,7 @@
  * (dctdiff_upscale_methods, dctdiff_downscale_filters, dctdiff_samplers),
  * listed here only so that xgettext puts them into po/dctdiff.pot; the
  * plug-in translates them at run time (plugin_choice_from_table).  Keep in
- * step with engine/upsample.c and engine/generate.c. */
+ * step with engine/upscale/upscaler.c and engine/generate/generate.c. */
 #if 0
 N_("Paper (DCTdiff 4x4 blocks, x2)")
 N_("Spectral (seamless, any size)")

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 
 static void dump_tensor(void *user, const char *name, const float *data, size_t count)
 {

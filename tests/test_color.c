@@ -2,7 +2,7 @@
  * bilinear chroma upsampling against a coordinate-based implementation of
  * the half-pixel rule. */
 #include "check.h"
-#include "color.h"
+#include "core/color.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* test_dct.c - the block DCT against the textbook double sum, round trips,
  * and the zig-zag orders listed in method.md §1.6. */
 #include "check.h"
-#include "dct.h"
+#include "core/dct.h"
 
 #include <float.h>
 #include <math.h>

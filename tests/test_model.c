@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "model.h"
+#include "model/model.h"
 
 /* A tiny architecture; the tensor list below is written from
  * docs/model-format.md, independently of the loader's table. */

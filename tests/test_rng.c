@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "rng.h"
+#include "generate/rng.h"
 
 static void test_known_answers(void)
 {

@@ -9,10 +9,10 @@
 
 #include "check.h"
 #include "fixture_io.h"
-#include "model.h"
-#include "sampler.h"
-#include "schedule.h"
-#include "uvit.h"
+#include "model/model.h"
+#include "generate/sampler.h"
+#include "generate/schedule.h"
+#include "network/uvit.h"
 
 static const vp_schedule sched1 = { 0.1, 20.0, 1.0 };
 static const vp_schedule sched4 = { 0.1, 20.0, 4.0 };

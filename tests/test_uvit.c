@@ -14,8 +14,8 @@
 
 #include "check.h"
 #include "fixture_io.h"
-#include "layers.h"
-#include "model.h"
+#include "network/layers.h"
+#include "model/model.h"
 
 /* ------------------------------------------------------------------------ */
 /* Layers against naive loops                                               */

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
-#include "uvit.h"
+#include "model/model.h"
+#include "network/uvit.h"
 
 static double now(void)
 {

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "model.h"
-#include "safetensors.h"
+#include "model/model.h"
+#include "model/safetensors.h"
 
 /* Model headers are a few KB; bigger inputs only slow the fuzzer down. */
 #define MAX_INPUT (1u << 20)

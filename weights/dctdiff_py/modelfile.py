@@ -341,7 +341,7 @@ def _is_count(v):
 
 
 def _entries(header, body_size, path):
-    """Validates the tensor entries of a header as engine/safetensors.c does;
+    """Validates the tensor entries of a header as engine/model/safetensors.c does;
     returns name -> (dtype, shape, begin, end)."""
     entries = {}
     for name, info in header.items():

@@ -1,5 +1,5 @@
 """Reverse-diffusion samplers (method.md section 5), the reference for
-engine/sampler.c.
+engine/generate/sampler.c.
 
 eps_fn(x, t) -> predicted noise for the batch x (float32) at time t (python
 float; the network sees 999 t).  Scalars are float64; each update is formed

@@ -5,7 +5,7 @@ the SNR scale multiplies the signal-to-noise ratio by c at every t:
 alpha_bar = c u / (1 + (c-1) u), sigma^2 = (1 - u) / (1 + (c-1) u),
 lambda = log(alpha / sigma) = (ln c - ln(e^I - 1)) / 2.
 
-Closed forms in float64 (expm1/log1p), the same as engine/schedule.c.
+Closed forms in float64 (expm1/log1p), the same as engine/generate/schedule.c.
 Functions take and return python floats or float64 tensors.
 
     s = VPSchedule(snr_scale=4.0)

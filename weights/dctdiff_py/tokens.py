@@ -1,4 +1,4 @@
-"""DCTdiff tokens in numpy: the reference for engine/tokens.c (method.md §1, §2).
+"""DCTdiff tokens in numpy: the reference for engine/core/tokens.c (method.md §1, §2).
 
 An 8-bit RGB image becomes a (T, K) float32 array of tokens and back.  A token
 covers a 2B x 2B pixel area and holds its four Y blocks (TL, TR, BL, BR), then

@@ -1,0 +1,320 @@
+/* generate.c - image generation: noise -> sampler + UViT -> tokens -> image.
+ *
+ * Samples are made in batches; everything random is keyed by the sample's
+ * index in the run (rng.h), and the network computes an image the same way
+ * alone or in a batch (uvit.c), so the bytes out depend on the seed only. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "generate/rng.h"
+#include "generate/sampler.h"
+#include "core/status.h"
+#include "network/uvit.h"
+
+/* Automatic batches: up to 8 images, within a budget of activation memory
+ * (a DCTdiff-S/4 image needs ~9 MB, an M/8 at 256x256 ~53 MB). */
+#define AUTO_BATCH 8
+#define AUTO_BATCH_BYTES ((size_t)256 << 20)
+
+static const dctdiff_enum_entry sampler_table[] = {
+    { DCTDIFF_SAMPLER_DPM_SOLVER, "dpm-solver", "DPM-Solver (official, fast)" },
+    { DCTDIFF_SAMPLER_DDIM, "ddim", "DDIM (deterministic)" },
+    { DCTDIFF_SAMPLER_EULER_ODE, "euler-ode", "Euler (probability-flow ODE)" },
+    { DCTDIFF_SAMPLER_EULER_SDE, "euler-sde", "Euler-Maruyama (stochastic)" },
+    { 0, NULL, NULL },
+};
+
+const dctdiff_enum_entry *dctdiff_samplers(void)
+{
+    return sampler_table;
+}
+
+/* sampler = DCTDIFF_SAMPLER_COUNT_ stands for "the model's default". */
+void dctdiff_generate_params_init(dctdiff_generate_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->sampler = DCTDIFF_SAMPLER_COUNT_;
+    p->count = 1;
+    p->class_label = -1;
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    const dctdiff_model *m;
+    const dctdiff_generate_params *p;
+    dctdiff_error *err;
+    uvit_workspace *ws;
+    vp_schedule sched;
+    int batch, first;            /* the batch being sampled */
+    int *labels;                 /* batch labels, NULL when unconditional */
+    float *tau;
+    long long done, total;       /* progress in image-evaluations */
+    float *x0;                   /* preview scratch, one sample */
+    dctdiff_image preview_img;
+} gen_run;
+
+static dctdiff_status report(gen_run *g)
+{
+    const dctdiff_generate_params *p = g->p;
+    if (!p->progress)
+        return DCTDIFF_OK;
+    /* progress counts in int; a thousand steps x any count fits after scaling */
+    long long scale = g->total > 1000000000LL ? g->total / 1000000000LL + 1 : 1;
+    if (p->progress(p->progress_user, (int)(g->done / scale), (int)(g->total / scale),
+                    "sampling"))
+        return DCTDIFF_E_CANCELLED;
+    return DCTDIFF_OK;
+}
+
+static dctdiff_status eval_eps(void *user, const float *x, double t, float *eps)
+{
+    gen_run *g = user;
+    for (int i = 0; i < g->batch; i++)
+        g->tau[i] = (float)(999.0 * t);
+    dctdiff_status s = uvit_forward(g->ws, g->batch, x, g->tau, g->labels, eps, g->err);
+    if (s != DCTDIFF_OK)
+        return s;
+    g->done += g->batch;
+    return report(g);
+}
+
+/* Preview: the denoised estimate x0 = (x - sigma eps) / alpha of each sample. */
+static dctdiff_status on_step(void *user, int step, int steps, double t,
+                              const float *x, const float *eps)
+{
+    gen_run *g = user;
+    const dctdiff_generate_params *p = g->p;
+    if (!p->preview || p->preview_every == 0 || (step + 1) % p->preview_every != 0)
+        return DCTDIFF_OK;
+    const double a = sched_alpha(&g->sched, t), sg = sched_sigma(&g->sched, t);
+    const size_t len = (size_t)g->m->info.tokens * g->m->info.token_dim;
+    for (int i = 0; i < g->batch; i++) {
+        for (size_t k = 0; k < len; k++)
+            g->x0[k] = (float)((x[i * len + k] - sg * eps[i * len + k]) / a);
+        dctdiff_status s = dctdiff_detokenize(&g->m->info.layout, g->x0,
+                                              &g->preview_img, g->err);
+        if (s != DCTDIFF_OK)
+            return s;
+        if (p->preview(p->preview_user, g->first + i, step + 1, steps, &g->preview_img))
+            return DCTDIFF_E_CANCELLED;
+    }
+    return DCTDIFF_OK;
+}
+
+static dctdiff_status check_params(const dctdiff_model *m,
+                                   const dctdiff_generate_params *p,
+                                   dctdiff_error *err)
+{
+    const int classes = m->info.num_classes;
+    if (p->count < 1)
+        return dd_fail(err, DCTDIFF_E_ARG, "count %d is not positive", p->count);
+    if (p->steps < 0 || p->steps > SAMPLER_MAX_STEPS)
+        return dd_fail(err, DCTDIFF_E_ARG, "steps %d is outside 1..%d (0 = model default)",
+                       p->steps, SAMPLER_MAX_STEPS);
+    if ((int)p->sampler < 0 || p->sampler > DCTDIFF_SAMPLER_COUNT_)
+        return dd_fail(err, DCTDIFF_E_ARG, "unknown sampler %d", (int)p->sampler);
+    if (!(p->snr_scale >= 0.0) || !isfinite(p->snr_scale))
+        return dd_fail(err, DCTDIFF_E_ARG, "SNR scale %g is not a positive number "
+                       "(0 = the model's)", p->snr_scale);
+    if (p->batch < 0)
+        return dd_fail(err, DCTDIFF_E_ARG, "batch %d is negative", p->batch);
+    if (p->preview_every < 0)
+        return dd_fail(err, DCTDIFF_E_ARG, "preview_every %d is negative", p->preview_every);
+    if (classes == 0 && p->class_label != -1)
+        return dd_fail(err, DCTDIFF_E_ARG, "class %d given to an unconditional model",
+                       p->class_label);
+    if (classes > 0 && (p->class_label < -1 || p->class_label >= classes))
+        return dd_fail(err, DCTDIFF_E_ARG, "class %d is outside 0..%d (-1 = random)",
+                       p->class_label, classes - 1);
+    return DCTDIFF_OK;
+}
+
+static void start_batch(gen_run *g, float *x)
+{
+    const dctdiff_generate_params *p = g->p;
+    const size_t len = (size_t)g->m->info.tokens * g->m->info.token_dim;
+    for (int i = 0; i < g->batch; i++) {
+        const int s = g->first + i;
+        if (p->init_noise)
+            memcpy(x + i * len, p->init_noise + s * len, sizeof(float) * len);
+        else
+            rng_normal(p->seed, (uint32_t)s, RNG_STEP_INIT_NOISE, 0, len, x + i * len);
+        if (g->labels)
+            g->labels[i] = p->class_label >= 0
+                ? p->class_label
+                : (int)rng_below(p->seed, (uint32_t)s, RNG_STEP_LABEL,
+                                 (uint32_t)g->m->info.num_classes);
+    }
+}
+
+/* Samples every image; emit(user, first, n, tokens) receives each batch. */
+typedef dctdiff_status (*emit_fn)(void *user, int first, int n, const float *tokens,
+                                  dctdiff_error *err);
+
+static dctdiff_status generate(const dctdiff_model *m, const dctdiff_generate_params *p,
+                               emit_fn emit, void *emit_user, dctdiff_error *err)
+{
+    if (!m || !p)
+        return dd_fail(err, DCTDIFF_E_ARG, "generate: NULL model or params");
+    dctdiff_status s = check_params(m, p, err);
+    if (s != DCTDIFF_OK)
+        return s;
+    const dctdiff_model_info *in = &m->info;
+    const size_t fit = AUTO_BATCH_BYTES / uvit_bytes_per_image(m);
+    const int auto_batch = fit < 1 ? 1 : fit < AUTO_BATCH ? (int)fit : AUTO_BATCH;
+    const int want = p->batch ? p->batch : auto_batch;
+    const int batch = want < p->count ? want : p->count;
+    const size_t len = (size_t)in->tokens * in->token_dim;
+    gen_run g = { m, p, err, NULL,
+                  { in->beta_min, in->beta_max, p->snr_scale > 0 ? p->snr_scale : in->snr_scale },
+                  0, 0, NULL, NULL, 0, 0, NULL, { 0 } };
+    sampler_run run = {
+        p->sampler == DCTDIFF_SAMPLER_COUNT_ ? in->default_sampler : p->sampler,
+        p->steps ? p->steps : in->default_steps, g.sched, 0, len, p->seed, 0,
+        eval_eps, on_step, &g,
+    };
+    g.total = (long long)p->count * run.steps;
+    float *x = NULL, *scratch = NULL;
+    s = uvit_workspace_new(m, batch, p->threads, &g.ws, err);
+    if (s != DCTDIFF_OK)
+        return s;
+    run.batch = batch;
+    x = malloc(sizeof(float) * len * batch);
+    scratch = malloc(sizeof(float) * sampler_scratch_floats(&run));
+    g.tau = malloc(sizeof(float) * batch);
+    g.labels = in->num_classes > 0 ? malloc(sizeof(int) * batch) : NULL;
+    g.x0 = malloc(sizeof(float) * len);
+    if (!x || !scratch || !g.tau || !g.x0 || (in->num_classes > 0 && !g.labels)) {
+        s = dd_fail(err, DCTDIFF_E_NOMEM, "no memory for a batch of %d samples", batch);
+        goto done;
+    }
+    if (p->preview && p->preview_every > 0 &&
+        (s = dctdiff_image_alloc(&g.preview_img, in->resolution, in->resolution, 3,
+                                 DCTDIFF_PIXEL_U8, err)) != DCTDIFF_OK)
+        goto done;
+    if ((s = report(&g)) != DCTDIFF_OK) {
+        s = dd_fail(err, s, "sampling cancelled");
+        goto done;
+    }
+    for (g.first = 0; g.first < p->count; g.first += batch) {
+        g.batch = p->count - g.first < batch ? p->count - g.first : batch;
+        run.batch = g.batch;
+        run.first_sample = g.first;
+        start_batch(&g, x);
+        if ((s = sampler_sample(&run, x, scratch, err)) != DCTDIFF_OK ||
+            (s = emit(emit_user, g.first, g.batch, x, err)) != DCTDIFF_OK)
+            goto done;
+    }
+done:
+    dctdiff_image_release(&g.preview_img);
+    free(g.x0);
+    free(g.labels);
+    free(g.tau);
+    free(scratch);
+    free(x);
+    uvit_workspace_free(g.ws);
+    return s;
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    float *tokens;
+    size_t len;
+} tokens_sink;
+
+static dctdiff_status emit_tokens(void *user, int first, int n, const float *tokens,
+                                  dctdiff_error *err)
+{
+    (void)err;
+    tokens_sink *t = user;
+    memcpy(t->tokens + first * t->len, tokens, sizeof(float) * t->len * n);
+    return DCTDIFF_OK;
+}
+
+dctdiff_status dctdiff_generate_tokens(const dctdiff_model *m,
+                                       const dctdiff_generate_params *p,
+                                       float *tokens, dctdiff_error *err)
+{
+    if (!tokens || !m)
+        return dd_fail(err, DCTDIFF_E_ARG, "generate_tokens: NULL output or model");
+    tokens_sink t = { tokens, (size_t)m->info.tokens * m->info.token_dim };
+    return generate(m, p, emit_tokens, &t, err);
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    const dctdiff_model *m;
+    dctdiff_image *out;
+    dctdiff_image rgb;   /* 8-bit detokenised sample */
+    /* finished images are kept as 8-bit until the run succeeds, so a
+     * cancelled run writes nothing into the caller's images */
+    unsigned char *done;
+} image_sink;
+
+static dctdiff_status emit_images(void *user, int first, int n, const float *tokens,
+                                  dctdiff_error *err)
+{
+    image_sink *is = user;
+    const size_t len = (size_t)is->m->info.tokens * is->m->info.token_dim;
+    const size_t bytes = (size_t)is->rgb.height * is->rgb.stride;
+    for (int i = 0; i < n; i++) {
+        is->rgb.data = is->done + (first + i) * bytes;
+        dctdiff_status s = dctdiff_detokenize(&is->m->info.layout, tokens + i * len,
+                                              &is->rgb, err);
+        if (s != DCTDIFF_OK)
+            return s;
+    }
+    return DCTDIFF_OK;
+}
+
+/* 8-bit RGB -> the caller's pixel type and channels (alpha opaque). */
+static void store_image(const unsigned char *rgb, dctdiff_image *dst)
+{
+    for (int y = 0; y < dst->height; y++) {
+        unsigned char *row = (unsigned char *)dst->data + y * dst->stride;
+        for (int x = 0; x < dst->width; x++) {
+            const unsigned char *s = rgb + ((size_t)y * dst->width + x) * 3;
+            for (int c = 0; c < dst->channels; c++) {
+                const int v = c < 3 ? s[c] : 255;
+                const size_t at = (size_t)x * dst->channels + c;
+                switch (dst->type) {
+                case DCTDIFF_PIXEL_U8: row[at] = (unsigned char)v; break;
+                case DCTDIFF_PIXEL_U16: ((uint16_t *)row)[at] = (uint16_t)(v * 257); break;
+                case DCTDIFF_PIXEL_F32: ((float *)row)[at] = (float)v / 255.0f; break;
+                }
+            }
+        }
+    }
+}
+
+dctdiff_status dctdiff_generate(const dctdiff_model *m, const dctdiff_generate_params *p,
+                                dctdiff_image *out, dctdiff_error *err)
+{
+    if (!m || !p || !out)
+        return dd_fail(err, DCTDIFF_E_ARG, "generate: NULL model, params or images");
+    const int res = m->info.resolution;
+    for (int i = 0; i < p->count; i++) {
+        const dctdiff_image *o = &out[i];
+        if (o->width != res || o->height != res || o->channels < 3 || o->channels > 4 ||
+            !o->data || dctdiff_pixel_size(o->type) == 0 ||
+            o->stride < (size_t)res * o->channels * dctdiff_pixel_size(o->type))
+            return dd_fail(err, DCTDIFF_E_ARG,
+                           "output image %d must be %dx%d RGB or RGBA with memory "
+                           "(got %dx%d, %d channels)",
+                           i, res, res, o->width, o->height, o->channels);
+    }
+    image_sink is = { m, out, { res, res, 3, DCTDIFF_PIXEL_U8, (size_t)res * 3, NULL }, NULL };
+    const size_t bytes = (size_t)res * res * 3;
+    if (p->count > 0 && !(is.done = malloc(bytes * p->count)))
+        return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for %d images", p->count);
+    dctdiff_status s = generate(m, p, emit_images, &is, err);
+    for (int i = 0; s == DCTDIFF_OK && i < p->count; i++)
+        store_image(is.done + i * bytes, &out[i]);
+    free(is.done);
+    return s;
+}

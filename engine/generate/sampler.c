@@ -1,0 +1,239 @@
+/* sampler.c - DPM-Solver (fast singlestep, noise prediction), DDIM (eta 0),
+ * Euler probability-flow ODE and Euler-Maruyama reverse SDE.
+ *
+ * Reference: method.md §5.  The DPM-Solver here is the "fast" variant of the
+ * original DPM-Solver (Lu et al. 2022): lambda-uniform grid from t = 1 to
+ * 1e-4, orders 3,...,3 then 2 and/or 1, no final denoising step.  DDIM with
+ * eta = 0 in noise-prediction form is exactly its first-order update. */
+#include "generate/sampler.h"
+
+#include <math.h>
+
+#include "generate/rng.h"
+#include "core/status.h"
+
+/* ------------------------------------------------------------------------ */
+/* Grids                                                                    */
+
+/* Point i of torch.linspace(a, b, n): the second half is measured back from
+ * b, so both ends are exact. */
+static double linspace_at(double a, double b, int n, int i)
+{
+    if (n == 1)
+        return a;
+    double step = (b - a) / (n - 1);
+    return i < n / 2 ? a + i * step : b - (n - 1 - i) * step;
+}
+
+void sampler_lambda_grid(const vp_schedule *s, int k, double *t)
+{
+    double l0 = sched_lambda(s, 1.0), l1 = sched_lambda(s, SAMPLER_DPM_T_END);
+    for (int i = 0; i <= k; i++)
+        t[i] = sched_t_of_lambda(s, linspace_at(l0, l1, k + 1, i));
+}
+
+int sampler_dpm_orders(int nfe, int *orders)
+{
+    int k = nfe / 3 + 1, n = 0, threes;
+    switch (nfe % 3) {
+    case 0: threes = k - 2; break;
+    default: threes = k - 1; break;
+    }
+    for (int i = 0; i < threes; i++)
+        orders[n++] = 3;
+    if (nfe % 3 == 0) {
+        orders[n++] = 2;
+        orders[n++] = 1;
+    } else {
+        orders[n++] = nfe % 3;
+    }
+    return n;
+}
+
+int sampler_step_count(dctdiff_sampler kind, int steps)
+{
+    if (kind == DCTDIFF_SAMPLER_DPM_SOLVER)
+        return steps / 3 + 1;
+    return steps;
+}
+
+size_t sampler_scratch_floats(const sampler_run *r)
+{
+    return 4 * (size_t)r->batch * r->sample_len;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Element-wise updates                                                     */
+
+/* out = a x + b p + c q  (q may be NULL), in double, rounded once. */
+static void lincomb(float *out, size_t n, double a, const float *x, double b,
+                    const float *p, double c, const float *q)
+{
+    for (size_t i = 0; i < n; i++) {
+        double v = a * x[i] + b * p[i];
+        if (q)
+            v += c * q[i];
+        out[i] = (float)v;
+    }
+}
+
+typedef struct {
+    const sampler_run *r;
+    size_t n;      /* floats in the batch */
+    float *eps_s, *eps_1, *eps_2, *u;
+    int step, steps;
+} run_state;
+
+static dctdiff_status eval_first(run_state *st, const float *x, double t)
+{
+    dctdiff_status s = st->r->eps(st->r->user, x, t, st->eps_s);
+    if (s == DCTDIFF_OK && st->r->on_step)
+        s = st->r->on_step(st->r->user, st->step, st->steps, t, x, st->eps_s);
+    return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* DPM-Solver                                                               */
+
+/* One singlestep update of the given order from s to t (method.md §5.1).
+ * With eps_k the evaluations at the intermediate times, the update is
+ * x_t = (a_t/a_s) x - sig_t (e^h - 1) eps_s - corr (eps_k - eps_s). */
+static dctdiff_status dpm_update(run_state *st, int order, double s, double t,
+                                 float *x)
+{
+    const vp_schedule *sc = &st->r->sched;
+    const double ls = sched_lambda(sc, s), h = sched_lambda(sc, t) - ls;
+    const double la_s = sched_log_alpha(sc, s);
+    const double ratio_t = exp(sched_log_alpha(sc, t) - la_s);
+    const double sig_t = sched_sigma(sc, t), phi = expm1(h);
+    dctdiff_status status = eval_first(st, x, s);
+    if (status != DCTDIFF_OK)
+        return status;
+    const size_t n = st->n;
+    if (order == 1) {
+        lincomb(x, n, ratio_t, x, -sig_t * phi, st->eps_s, 0.0, NULL);
+        return DCTDIFF_OK;
+    }
+    const double r1 = order == 2 ? 0.5 : 1.0 / 3.0, r2 = 2.0 / 3.0;
+    const double s1 = sched_t_of_lambda(sc, ls + r1 * h);
+    const double sig_1 = sched_sigma(sc, s1), phi_1 = expm1(r1 * h);
+    lincomb(st->u, n, exp(sched_log_alpha(sc, s1) - la_s), x, -sig_1 * phi_1,
+            st->eps_s, 0.0, NULL);
+    if ((status = st->r->eps(st->r->user, st->u, s1, st->eps_1)) != DCTDIFF_OK)
+        return status;
+    /* d1 = eps_1 - eps_s, kept in eps_1 */
+    for (size_t i = 0; i < n; i++)
+        st->eps_1[i] -= st->eps_s[i];
+    if (order == 2) {
+        double corr = 0.5 / r1 * sig_t * phi;
+        lincomb(x, n, ratio_t, x, -sig_t * phi, st->eps_s, -corr, st->eps_1);
+        return DCTDIFF_OK;
+    }
+    const double s2 = sched_t_of_lambda(sc, ls + r2 * h);
+    const double sig_2 = sched_sigma(sc, s2), phi_2 = expm1(r2 * h);
+    const double corr_2 = r2 / r1 * sig_2 * (phi_2 / (r2 * h) - 1.0);
+    lincomb(st->u, n, exp(sched_log_alpha(sc, s2) - la_s), x, -sig_2 * phi_2,
+            st->eps_s, -corr_2, st->eps_1);
+    if ((status = st->r->eps(st->r->user, st->u, s2, st->eps_2)) != DCTDIFF_OK)
+        return status;
+    for (size_t i = 0; i < n; i++)
+        st->eps_2[i] -= st->eps_s[i];
+    const double corr = 1.0 / r2 * sig_t * (phi / h - 1.0);
+    lincomb(x, n, ratio_t, x, -sig_t * phi, st->eps_s, -corr, st->eps_2);
+    return DCTDIFF_OK;
+}
+
+static dctdiff_status run_lambda_grid(run_state *st, const int *orders, int k,
+                                      float *x)
+{
+    double t[SAMPLER_MAX_STEPS + 1];
+    sampler_lambda_grid(&st->r->sched, k, t);
+    st->steps = k;
+    for (int i = 0; i < k; i++) {
+        st->step = i;
+        dctdiff_status s = dpm_update(st, orders ? orders[i] : 1, t[i], t[i + 1], x);
+        if (s != DCTDIFF_OK)
+            return s;
+    }
+    return DCTDIFF_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Euler-Maruyama (method.md §5.2)                                          */
+
+/* Grid point i of [0, linspace(1e-3, 1, N)]; a single step goes 1 -> 0. */
+static double euler_time(int steps, int i)
+{
+    if (i == 0)
+        return 0.0;
+    if (steps == 1)
+        return 1.0;
+    return linspace_at(SAMPLER_EULER_T_END, 1.0, steps, i - 1);
+}
+
+static dctdiff_status run_euler(run_state *st, int stochastic, float *x)
+{
+    const sampler_run *r = st->r;
+    st->steps = r->steps;
+    for (int i = 0; i < r->steps; i++) {
+        const int hi = r->steps - i;
+        const double t = euler_time(r->steps, hi), s = euler_time(r->steps, hi - 1);
+        st->step = i;
+        dctdiff_status status = eval_first(st, x, t);
+        if (status != DCTDIFF_OK)
+            return status;
+        const double bt = sched_beta_tilde(&r->sched, t), sig = sched_sigma(&r->sched, t);
+        const double dt = s - t;
+        /* x + drift dt with drift = -bt/2 x + k bt eps / sig */
+        const double a = 1.0 - 0.5 * bt * dt;
+        const double b = (stochastic ? 1.0 : 0.5) * bt / sig * dt;
+        lincomb(x, st->n, a, x, b, st->eps_s, 0.0, NULL);
+        if (!stochastic || s == 0.0)
+            continue;
+        const double g = sqrt(bt * (t - s));
+        for (int k = 0; k < r->batch; k++) {
+            float *xs = x + k * r->sample_len, *z = st->u + k * r->sample_len;
+            rng_normal(r->seed, (uint32_t)(r->first_sample + k), (uint32_t)i, 0,
+                       r->sample_len, z);
+            for (size_t e = 0; e < r->sample_len; e++)
+                xs[e] = (float)(xs[e] + g * z[e]);
+        }
+    }
+    return DCTDIFF_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+
+dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
+                              dctdiff_error *err)
+{
+    if (r->steps < 1 || r->steps > SAMPLER_MAX_STEPS)
+        return dd_fail(err, DCTDIFF_E_ARG, "steps %d is outside 1..%d",
+                       r->steps, SAMPLER_MAX_STEPS);
+    if (!(r->sched.c > 0.0))
+        return dd_fail(err, DCTDIFF_E_ARG, "SNR scale %g is not positive", r->sched.c);
+    const size_t n = (size_t)r->batch * r->sample_len;
+    run_state st = { r, n, scratch, scratch + n, scratch + 2 * n, scratch + 3 * n, 0, 0 };
+    dctdiff_status s;
+    switch (r->kind) {
+    case DCTDIFF_SAMPLER_DPM_SOLVER: {
+        int orders[SAMPLER_MAX_STEPS / 3 + 2];
+        int k = sampler_dpm_orders(r->steps, orders);
+        s = run_lambda_grid(&st, orders, k, x);
+        break;
+    }
+    case DCTDIFF_SAMPLER_DDIM:
+        s = run_lambda_grid(&st, NULL, r->steps, x);
+        break;
+    case DCTDIFF_SAMPLER_EULER_ODE:
+    case DCTDIFF_SAMPLER_EULER_SDE:
+        s = run_euler(&st, r->kind == DCTDIFF_SAMPLER_EULER_SDE, x);
+        break;
+    default:
+        return dd_fail(err, DCTDIFF_E_ARG, "unknown sampler %d", (int)r->kind);
+    }
+    /* other failures were described by the callback that met them */
+    if (s == DCTDIFF_E_CANCELLED)
+        return dd_fail(err, s, "sampling cancelled");
+    return s;
+}

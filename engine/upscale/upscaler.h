@@ -1,0 +1,30 @@
+/* upscaler.h - the upscaler object behind dctdiff_upscaler_*: one set of
+ * operations per method, each working on a band of output rows. */
+#ifndef DCTDIFF_UPSCALER_H
+#define DCTDIFF_UPSCALER_H
+
+#include "dctdiff.h"
+
+typedef struct {
+    /* Source rows [*s0, *s1) that output rows [y0, y1) read. */
+    void (*input_rows)(const void *impl, int y0, int y1, int *s0, int *s1);
+    /* src holds the rows input_rows named, starting at row s0; writes output
+     * rows [y0, y1) into dst (whose row 0 is output row y0). */
+    dctdiff_status (*run)(void *impl, const dctdiff_image *src, int s0, int y0, int y1,
+                          dctdiff_image *dst, int threads, dctdiff_error *err);
+    void (*free)(void *impl);
+} upscaler_ops;
+
+struct dctdiff_upscaler {
+    int src_w, src_h, dst_w, dst_h, channels, threads;
+    int granule;  /* whole-image strips are a multiple of this many rows */
+    const upscaler_ops *ops;
+    void *impl;
+};
+
+/* Each method checks its own constraints, fills ops, impl and granule. */
+dctdiff_status upscaler_spectral_new(dctdiff_upscaler *u, dctdiff_downscale_filter filter,
+                                     dctdiff_error *err);
+dctdiff_status upscaler_paper_new(dctdiff_upscaler *u, dctdiff_error *err);
+
+#endif
