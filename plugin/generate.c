@@ -4,19 +4,18 @@
  * As with upscaling, every sample is finished (and enlarged, if a larger
  * canvas was asked for) before anything is created in GIMP, so a kill or a
  * Stop leaves no half-made image behind. */
-#include "plugin.h"
+#include "procedures.h"
+
+#include <libgimp/gimpui.h>
+#include <glib/gi18n-lib.h>
 
 #include "buffers.h"
-#include "dialogs.h"
+#include "choices.h"
+#include "generate-settings.h"
 #include "models.h"
-
-#define SAMPLER_MODEL_DEFAULT (-1)
-
-typedef enum
-{
-  OUTPUT_NEW_IMAGE,
-  OUTPUT_NEW_LAYERS
-} GenerateOutput;
+#include "samples.h"
+#include "generate-dialog.h"
+#include "generate-progress.h"
 
 static GimpValueArray *generate_run (GimpProcedure        *procedure,
                                      GimpProcedureConfig  *config,
@@ -25,9 +24,9 @@ static GimpValueArray *generate_run (GimpProcedure        *procedure,
 static GimpChoice *
 sampler_choice (void)
 {
-  GimpChoice *choice = plugin_choice_from_table (dctdiff_samplers ());
+  GimpChoice *choice = choices_from_table (dctdiff_samplers ());
 
-  gimp_choice_add (choice, "model-default", SAMPLER_MODEL_DEFAULT,
+  gimp_choice_add (choice, "model-default", GENERATE_SAMPLER_MODEL_DEFAULT,
                    _("The model's default"), NULL);
   return choice;
 }
@@ -107,9 +106,9 @@ generate_procedure_new (GimpPlugIn *plug_in)
   gimp_procedure_add_choice_argument (procedure, "output", _("O_utput"),
                                       _("Where the images go"),
                                       gimp_choice_new_with_values
-                                        ("new-image", OUTPUT_NEW_IMAGE,
+                                        ("new-image", GENERATE_OUTPUT_NEW_IMAGE,
                                          _("A new image"), NULL,
-                                         "new-layers", OUTPUT_NEW_LAYERS,
+                                         "new-layers", GENERATE_OUTPUT_NEW_LAYERS,
                                          _("New layers in the image"), NULL,
                                          NULL),
                                       "new-image", G_PARAM_READWRITE);
@@ -122,56 +121,6 @@ generate_procedure_new (GimpPlugIn *plug_in)
 
 /* ------------------------------------------------------------------------ */
 
-typedef struct
-{
-  GimpRunMode    run_mode;
-  GimpImage     *image;
-  GFile         *model_file;
-  int            width, height;
-  GenerateOutput output;
-  dctdiff_generate_params params;
-} GenerateSettings;
-
-static void
-settings_read (GimpProcedureConfig *config,
-               GenerateSettings    *s)
-{
-  gint     steps, seed, count, klass, sampler;
-  gdouble  snr;
-  gboolean random_seed;
-
-  g_object_get (config, "run-mode", &s->run_mode, "image", &s->image,
-                "model", &s->model_file, "steps", &steps, "snr-scale", &snr,
-                "seed", &seed, "random-seed", &random_seed, "count", &count,
-                "class", &klass, "width", &s->width, "height", &s->height,
-                NULL);
-  s->output = gimp_procedure_config_get_choice_id (config, "output");
-  sampler   = gimp_procedure_config_get_choice_id (config, "sampler");
-
-  if (random_seed)
-    {
-      seed = g_random_int_range (0, G_MAXINT);
-      g_object_set (config, "seed", seed, NULL);
-    }
-
-  dctdiff_generate_params_init (&s->params);
-  /* COUNT_ is the engine's "the model's own sampler". */
-  s->params.sampler     = sampler == SAMPLER_MODEL_DEFAULT
-                          ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
-  s->params.steps       = steps;
-  s->params.snr_scale   = snr;
-  s->params.seed        = (uint64_t) seed;
-  s->params.count       = count;
-  s->params.class_label = klass;
-}
-
-static void
-settings_clear (GenerateSettings *s)
-{
-  g_clear_object (&s->image);
-  g_clear_object (&s->model_file);
-}
-
 static int
 batch_progress (void *user, int done, int total, const char *stage)
 {
@@ -179,60 +128,20 @@ batch_progress (void *user, int done, int total, const char *stage)
   return 0;
 }
 
-/* Samples, then enlarges each result to the asked canvas.  out[] holds
- * count 8-bit RGB images on success. */
+/* The one sampling path: in the progress window's worker when interactive,
+ * here with GIMP's progress bar otherwise. */
 static gboolean
-make_samples (const dctdiff_model *model,
-              GenerateSettings    *s,
-              dctdiff_image       *out,
-              GError             **error)
+make_samples (const dctdiff_model    *model,
+              const GenerateSettings *s,
+              dctdiff_image          *out,
+              GError                **error)
 {
-  dctdiff_model_info info;
-  dctdiff_error      err;
-  dctdiff_status     st = DCTDIFF_OK;
-  int                n = s->params.count, i;
-  int                w, h;
+  SamplesHooks batch = { batch_progress, NULL, NULL, 0 };
 
-  dctdiff_model_get_info (model, &info);
-  w = s->width  > 0 ? s->width  : (s->height > 0 ? s->height : info.resolution);
-  h = s->height > 0 ? s->height : w;
-
-  for (i = 0; i < n && st == DCTDIFF_OK; i++)
-    st = dctdiff_image_alloc (&out[i], info.resolution, info.resolution, 3,
-                              DCTDIFF_PIXEL_U8, &err);
-  if (st == DCTDIFF_OK)
-    {
-      if (s->run_mode == GIMP_RUN_INTERACTIVE)
-        st = generate_progress_run (model, &s->params, out, &err);
-      else
-        {
-          s->params.progress = batch_progress;
-          gimp_progress_init (_("DCTdiff sampling"));
-          st = dctdiff_generate (model, &s->params, out, &err);
-        }
-    }
-
-  for (i = 0; i < n && st == DCTDIFF_OK && (w != info.resolution || h != info.resolution); i++)
-    {
-      dctdiff_upscale_params up;
-      dctdiff_image          big;
-
-      dctdiff_upscale_params_init (&up);
-      st = dctdiff_image_alloc (&big, w, h, 3, DCTDIFF_PIXEL_U8, &err);
-      if (st == DCTDIFF_OK)
-        st = dctdiff_upscale (&out[i], &big, &up, &err);
-      dctdiff_image_release (&out[i]);
-      out[i] = big;
-    }
-
-  if (st == DCTDIFF_E_CANCELLED)
-    return FALSE;
-  if (st != DCTDIFF_OK)
-    {
-      g_propagate_error (error, plugin_engine_error (_("DCTdiff generation failed"), &err));
-      return FALSE;
-    }
-  return TRUE;
+  if (s->run_mode == GIMP_RUN_INTERACTIVE)
+    return generate_progress_run (model, s, out, error);
+  gimp_progress_init (_("DCTdiff sampling"));
+  return samples_make (model, s, &batch, out, error);
 }
 
 static GimpImage *
@@ -241,7 +150,7 @@ commit_samples (GenerateSettings *s,
 {
   int        n = s->params.count, i;
   int        w = out[0].width, h = out[0].height;
-  GimpImage *image = s->output == OUTPUT_NEW_LAYERS && s->image ? s->image : NULL;
+  GimpImage *image = s->output == GENERATE_OUTPUT_NEW_LAYERS && s->image ? s->image : NULL;
 
   if (image)
     gimp_image_undo_group_start (image);
@@ -304,15 +213,15 @@ generate_run (GimpProcedure        *procedure,
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
     }
 
-  settings_read (config, &s);
-  if (s.output == OUTPUT_NEW_LAYERS && ! s.image)
+  generate_settings_read (config, &s);
+  if (s.output == GENERATE_OUTPUT_NEW_LAYERS && ! s.image)
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
                    _("New layers need an image; none was given."));
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
-  if (s.output == OUTPUT_NEW_LAYERS && gimp_image_get_base_type (s.image) != GIMP_RGB)
+  if (s.output == GENERATE_OUTPUT_NEW_LAYERS && gimp_image_get_base_type (s.image) != GIMP_RGB)
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
                    _("Generated layers can only go into an RGB image."));
@@ -340,7 +249,7 @@ out:
       dctdiff_image_release (&out[i]);
   g_free (out);
   dctdiff_model_free (model);
-  settings_clear (&s);
+  generate_settings_clear (&s);
 
   ret = gimp_procedure_new_return_values (procedure, status, error);
   if (status == GIMP_PDB_SUCCESS)

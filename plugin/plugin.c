@@ -1,8 +1,8 @@
 /* plugin.c - the dctdiff GIMP 3 plug-in: one executable, two procedures.
  *
  * The procedures themselves live in upscale.c and generate.c; this file only
- * registers them and sets up the plug-in's own translation domain. */
-#include "plugin.h"
+ * registers them and names the plug-in's own translation domain. */
+#include "procedures.h"
 
 #define DCTDIFF_TYPE_PLUG_IN (dctdiff_plug_in_get_type ())
 G_DECLARE_FINAL_TYPE (DctdiffPlugIn, dctdiff_plug_in, DCTDIFF, PLUG_IN, GimpPlugIn)
@@ -63,32 +63,4 @@ dctdiff_plug_in_class_init (DctdiffPlugInClass *klass)
 static void
 dctdiff_plug_in_init (DctdiffPlugIn *self)
 {
-}
-
-GimpChoice *
-plugin_choice_from_table (const dctdiff_enum_entry *table)
-{
-  GimpChoice *choice = gimp_choice_new ();
-
-  for (; table->name; table++)
-    gimp_choice_add (choice, table->name, table->value,
-                     gettext (table->label), NULL);
-  return choice;
-}
-
-const gchar *
-plugin_default_nick (const dctdiff_enum_entry *table,
-                     int                       value)
-{
-  for (; table->name; table++)
-    if (table->value == value)
-      return table->name;
-  return NULL;
-}
-
-GError *
-plugin_engine_error (const gchar         *what,
-                     const dctdiff_error *err)
-{
-  return g_error_new (GIMP_PLUG_IN_ERROR, 0, "%s: %s", what, err->msg);
 }

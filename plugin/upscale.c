@@ -5,13 +5,16 @@
  * process) can never leave a half-scaled image: first every new layer is
  * computed into private buffers, then one undo group scales the image and
  * overwrites each layer with its result. */
-#include "plugin.h"
+#include "procedures.h"
 
+#include <libgimp/gimpui.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "buffers.h"
-#include "upscale.h"
-#include "dialogs.h"
+#include "choices.h"
+#include "upscale-settings.h"
+#include "upscale-dialog.h"
 
 typedef struct
 {
@@ -69,15 +72,15 @@ upscale_procedure_new (GimpPlugIn *plug_in)
                                    0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "method", _("_Method"),
                                       _("How the DCT spectrum is extended"),
-                                      plugin_choice_from_table (dctdiff_upscale_methods ()),
-                                      plugin_default_nick (dctdiff_upscale_methods (),
+                                      choices_from_table (dctdiff_upscale_methods ()),
+                                      choices_nick_of (dctdiff_upscale_methods (),
                                                            defaults.method),
                                       G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "filter", _("Source fi_lter"),
                                       _("The filter assumed to have made the "
                                         "small image; its blur is undone"),
-                                      plugin_choice_from_table (dctdiff_downscale_filters ()),
-                                      plugin_default_nick (dctdiff_downscale_filters (),
+                                      choices_from_table (dctdiff_downscale_filters ()),
+                                      choices_nick_of (dctdiff_downscale_filters (),
                                                            defaults.filter),
                                       G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "scope", _("Sco_pe"),
@@ -90,36 +93,6 @@ upscale_procedure_new (GimpPlugIn *plug_in)
                                          NULL),
                                       "image", G_PARAM_READWRITE);
   return procedure;
-}
-
-void
-upscale_settings_read (GimpProcedureConfig *config,
-                       GimpImage           *image,
-                       UpscaleSettings     *s)
-{
-  int     img_w = gimp_image_get_width (image);
-  int     img_h = gimp_image_get_height (image);
-  gdouble factor;
-  int     width, height;
-
-  g_object_get (config, "factor", &factor, "width", &width,
-                "height", &height, NULL);
-  if (width > 0 && height <= 0)
-    height = lround ((gdouble) img_h * width / img_w);
-  else if (height > 0 && width <= 0)
-    width = lround ((gdouble) img_w * height / img_h);
-  else if (width <= 0 && height <= 0)
-    {
-      width  = lround (img_w * factor);
-      height = lround (img_h * factor);
-    }
-  s->width  = CLAMP (width, 1, GIMP_MAX_IMAGE_SIZE);
-  s->height = CLAMP (height, 1, GIMP_MAX_IMAGE_SIZE);
-  s->scope  = gimp_procedure_config_get_choice_id (config, "scope");
-
-  dctdiff_upscale_params_init (&s->params);
-  s->params.method = gimp_procedure_config_get_choice_id (config, "method");
-  s->params.filter = gimp_procedure_config_get_choice_id (config, "filter");
 }
 
 /* ------------------------------------------------------------------------ */

@@ -4,13 +4,13 @@
  * chooser that lists the installed models with their native size, a seed
  * row with a dice button, and a size entry for the output resolution (0 x 0
  * = the model's native size). */
-#include <libgimp/gimp.h>
+#include "generate-dialog.h"
+
 #include <libgimp/gimpui.h>
 #include <glib/gi18n-lib.h>
 
-#include "dialogs.h"
-#include "widget-dump.h"
 #include "models.h"
+#include "widget-dump.h"
 
 typedef struct
 {

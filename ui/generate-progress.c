@@ -1,13 +1,18 @@
 /* generate-progress.c - the window shown while a DCTdiff model samples: the
  * image forming (the engine's preview every few steps), a progress bar and a
- * Stop button.  The sampler runs in a worker thread; Stop sets a flag that
- * the engine's callbacks return, so the engine stops between steps. */
-#include <libgimp/gimp.h>
+ * Stop button.
+ *
+ * samples_make runs in a worker thread.  Its callbacks only store the latest
+ * state under a lock and queue one GTK update if none is queued yet, so the
+ * GTK thread redraws at its own pace whatever the number of evaluations.
+ * Stop sets a flag that the callbacks return, so the engine stops between
+ * evaluations. */
+#include "generate-progress.h"
+
 #include <libgimp/gimpui.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "dialogs.h"
 #include "widget-dump.h"
 #include "worker.h"
 
@@ -16,24 +21,24 @@
 
 typedef struct
 {
-  const dctdiff_model     *model;
-  dctdiff_generate_params *params;
-  dctdiff_image           *out;
-  dctdiff_error           *err;
-  dctdiff_status           status;
-  gint                     stop;   /* atomic: set by Stop, read by the engine */
-  GtkWidget               *area;
-  GtkWidget               *bar;
-  GtkWidget               *stop_button;
-} GenerateRun;
+  const dctdiff_model    *model;
+  const GenerateSettings *settings;
+  dctdiff_image          *out;
+  GError                **error;
+  gboolean                ok;
+  gint                    stop;     /* atomic: set by Stop, read by the engine */
+  gint                    queued;   /* atomic: an update is queued for GTK */
 
-typedef struct
-{
-  GenerateRun *run;
-  gdouble      fraction;
-  int          step, steps;
-  dctdiff_image frame;     /* owned copy, or data NULL for progress only */
-} UiUpdate;
+  GMutex                  lock;     /* guards the latest state below */
+  gdouble                 fraction;
+  int                     step, steps;
+  dctdiff_image           frame;    /* owned copy; data NULL until the first */
+  gboolean                frame_new;
+
+  GtkWidget              *area;
+  GtkWidget              *bar;
+  GtkWidget              *stop_button;
+} GenerateRun;
 
 /* Nearest-neighbour enlargement of the engine's 8-bit RGB frame. */
 static void
@@ -57,61 +62,79 @@ draw_frame (GtkWidget *area, const dctdiff_image *img)
   g_free (buf);
 }
 
+/* GTK thread: show the latest state. */
 static gboolean
 apply_update (gpointer data)
 {
-  UiUpdate *u = data;
+  GenerateRun *run = data;
+  gchar       *text = NULL;
 
-  if (u->frame.data)
+  g_atomic_int_set (&run->queued, 0);
+  g_mutex_lock (&run->lock);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (run->bar), run->fraction);
+  if (run->frame_new)
     {
-      gchar *text = g_strdup_printf (_("Step %d of %d"), u->step, u->steps);
-
-      draw_frame (u->run->area, &u->frame);
-      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (u->run->bar), text);
-      g_free (text);
-      g_free (u->frame.data);
+      draw_frame (run->area, &run->frame);
+      text = g_strdup_printf (_("Step %d of %d"), run->step, run->steps);
+      run->frame_new = FALSE;
     }
-  else
-    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (u->run->bar), u->fraction);
-  g_free (u);
+  g_mutex_unlock (&run->lock);
+  if (text)
+    gtk_progress_bar_set_text (GTK_PROGRESS_BAR (run->bar), text);
+  g_free (text);
   return G_SOURCE_REMOVE;
 }
 
-/* Engine callbacks: in the worker thread, so they only post to GTK. */
+static int
+post_update (GenerateRun *run)
+{
+  if (g_atomic_int_compare_and_exchange (&run->queued, 0, 1))
+    g_idle_add (apply_update, run);
+  return g_atomic_int_get (&run->stop);
+}
+
+/* Engine callbacks: in the worker thread, so they only store and post. */
 static int
 on_progress (void *user, int done, int total, const char *stage)
 {
   GenerateRun *run = user;
-  UiUpdate    *u   = g_new0 (UiUpdate, 1);
 
-  u->run      = run;
-  u->fraction = (gdouble) done / MAX (total, 1);
-  g_idle_add (apply_update, u);
-  return g_atomic_int_get (&run->stop);
+  g_mutex_lock (&run->lock);
+  run->fraction = (gdouble) done / MAX (total, 1);
+  g_mutex_unlock (&run->lock);
+  return post_update (run);
 }
 
 static int
 on_preview (void *user, int sample, int step, int steps,
             const dctdiff_image *rgb)
 {
-  GenerateRun *run = user;
-  UiUpdate    *u   = g_new0 (UiUpdate, 1);
+  GenerateRun *run   = user;
+  size_t       bytes = rgb->stride * rgb->height;
 
-  u->run   = run;
-  u->step  = step;
-  u->steps = steps;
-  u->frame = *rgb;
-  u->frame.data = g_memdup2 (rgb->data, rgb->stride * rgb->height);
-  g_idle_add (apply_update, u);
-  return g_atomic_int_get (&run->stop);
+  g_mutex_lock (&run->lock);
+  if (! run->frame.data || run->frame.stride * run->frame.height != bytes)
+    {
+      g_free (run->frame.data);
+      run->frame      = *rgb;
+      run->frame.data = g_malloc (bytes);
+    }
+  memcpy (run->frame.data, rgb->data, bytes);
+  run->step      = step;
+  run->steps     = steps;
+  run->frame_new = TRUE;
+  g_mutex_unlock (&run->lock);
+  return post_update (run);
 }
 
 static void
 sample_in_worker (gpointer data)
 {
-  GenerateRun *run = data;
+  GenerateRun  *run   = data;
+  SamplesHooks  hooks = { on_progress, on_preview, run, PREVIEW_EVERY };
 
-  run->status = dctdiff_generate (run->model, run->params, run->out, run->err);
+  run->ok = samples_make (run->model, run->settings, &hooks, run->out,
+                          run->error);
 }
 
 static void
@@ -161,23 +184,22 @@ progress_window_new (GenerateRun *run)
   return window;
 }
 
-dctdiff_status
-generate_progress_run (const dctdiff_model      *model,
-                       dctdiff_generate_params  *params,
-                       dctdiff_image            *out,
-                       dctdiff_error            *err)
+gboolean
+generate_progress_run (const dctdiff_model    *model,
+                       const GenerateSettings *s,
+                       dctdiff_image          *out,
+                       GError                **error)
 {
-  GenerateRun run = { model, params, out, err, DCTDIFF_OK, 0,
-                      NULL, NULL, NULL };
-  GtkWidget  *window = progress_window_new (&run);
+  GenerateRun run = { .model = model, .settings = s, .out = out,
+                      .error = error };
+  GtkWidget  *window;
 
-  params->progress      = on_progress;
-  params->progress_user = &run;
-  params->preview       = on_preview;
-  params->preview_user  = &run;
-  params->preview_every = PREVIEW_EVERY;
-
+  g_mutex_init (&run.lock);
+  window = progress_window_new (&run);
+  /* Returns once the worker is done and every update it queued has run. */
   worker_run (sample_in_worker, &run);
   gtk_widget_destroy (window);
-  return run.status;
+  g_free (run.frame.data);
+  g_mutex_clear (&run.lock);
+  return run.ok;
 }

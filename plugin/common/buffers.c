@@ -1,7 +1,9 @@
 /* buffers.c - GEGL <-> engine pixel plumbing (see buffers.h). */
 #include "buffers.h"
 
-#include "plugin.h"
+#include <glib/gi18n-lib.h>
+
+#include "errors.h"
 
 #include <string.h>
 
@@ -74,7 +76,7 @@ alloc_image (dctdiff_image      *img,
 
   if (dctdiff_image_alloc (img, width, height, channels, type, &err) != DCTDIFF_OK)
     {
-      g_propagate_error (error, plugin_engine_error (_("Out of memory"), &err));
+      g_propagate_error (error, errors_from_engine (_("Out of memory"), &err));
       return FALSE;
     }
   return TRUE;
@@ -132,7 +134,7 @@ upscale_strip (dctdiff_upscaler *u,
   if (! alloc_image (&out, dst_w, y1 - y0, fmt.channels, fmt.write_type, error))
     goto out;
   if (dctdiff_upscaler_run_rows (u, &in, y0, y1, &out, &err) != DCTDIFF_OK)
-    g_propagate_error (error, plugin_engine_error (_("DCT upscaling failed"), &err));
+    g_propagate_error (error, errors_from_engine (_("DCT upscaling failed"), &err));
   else
     {
       buffers_write (dst, 0, y0, fmt, &out);
@@ -164,7 +166,7 @@ buffers_upscale (GeglBuffer                   *src,
                             dst_w, dst_h, fmt.channels, params,
                             &u, &err) != DCTDIFF_OK)
     {
-      g_propagate_error (error, plugin_engine_error (_("DCT upscaling failed"), &err));
+      g_propagate_error (error, errors_from_engine (_("DCT upscaling failed"), &err));
       return NULL;
     }
 

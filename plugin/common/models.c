@@ -1,7 +1,7 @@
 /* models.c - model folders and loading (see models.h). */
 #include "models.h"
 
-#include "plugin.h"
+#include <glib/gi18n-lib.h>
 
 static gchar *
 system_folder (void)

@@ -1,7 +1,7 @@
-/* upscale.h - the settings of plug-in-dctdiff-upscale, read from its config
- * (shared by the procedure and its dialog's preview). */
-#ifndef DCTDIFF_UPSCALE_H
-#define DCTDIFF_UPSCALE_H
+/* upscale-settings.h - the settings of plug-in-dctdiff-upscale, read from its
+ * config: used by the procedure and by its dialog's preview alike. */
+#ifndef DCTDIFF_UPSCALE_SETTINGS_H
+#define DCTDIFF_UPSCALE_SETTINGS_H
 
 #include <libgimp/gimp.h>
 

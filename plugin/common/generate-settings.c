@@ -1,0 +1,43 @@
+/* generate-settings.c - plug-in-dctdiff-generate's config as engine
+ * parameters (see generate-settings.h). */
+#include "generate-settings.h"
+
+void
+generate_settings_read (GimpProcedureConfig *config,
+                        GenerateSettings    *s)
+{
+  gint     steps, seed, count, klass, sampler;
+  gdouble  snr;
+  gboolean random_seed;
+
+  g_object_get (config, "run-mode", &s->run_mode, "image", &s->image,
+                "model", &s->model_file, "steps", &steps, "snr-scale", &snr,
+                "seed", &seed, "random-seed", &random_seed, "count", &count,
+                "class", &klass, "width", &s->width, "height", &s->height,
+                NULL);
+  s->output = gimp_procedure_config_get_choice_id (config, "output");
+  sampler   = gimp_procedure_config_get_choice_id (config, "sampler");
+
+  if (random_seed)
+    {
+      seed = g_random_int_range (0, G_MAXINT);
+      g_object_set (config, "seed", seed, NULL);
+    }
+
+  dctdiff_generate_params_init (&s->params);
+  /* COUNT_ is the engine's "the model's own sampler". */
+  s->params.sampler     = sampler == GENERATE_SAMPLER_MODEL_DEFAULT
+                          ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
+  s->params.steps       = steps;
+  s->params.snr_scale   = snr;
+  s->params.seed        = (uint64_t) seed;
+  s->params.count       = count;
+  s->params.class_label = klass;
+}
+
+void
+generate_settings_clear (GenerateSettings *s)
+{
+  g_clear_object (&s->image);
+  g_clear_object (&s->model_file);
+}
