@@ -72,7 +72,7 @@ static void test_grid(void)
     for (int c = 1; c <= 4; c *= 4) {
         const vp_schedule s = { 0.1, 20.0, c };
         double t[18];
-        sampler_lambda_grid(&s, k, t);
+        sampler_lambda_grid(&s, 1.0, k, t);
         for (int i = 0; i <= k; i++)
             CHECK(fabs(t[i] - want[i]) <= 6e-7 * want[i], "c=%d grid[%d] = %.9g, want %.9g",
                   c, i, t[i], want[i]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "generate/generate.h"
 #include "generate/rng.h"
 #include "generate/sampler.h"
 #include "core/status.h"
@@ -132,7 +133,7 @@ static dctdiff_status check_params(const dctdiff_model *m,
     return DCTDIFF_OK;
 }
 
-static void start_batch(gen_run *g, float *x)
+static void start_batch(gen_run *g, const gen_condition *cond, float *x)
 {
     const dctdiff_generate_params *p = g->p;
     const size_t len = (size_t)g->m->info.tokens * g->m->info.token_dim;
@@ -148,14 +149,13 @@ static void start_batch(gen_run *g, float *x)
                 : (int)rng_below(p->seed, (uint32_t)s, RNG_STEP_LABEL,
                                  (uint32_t)g->m->info.num_classes);
     }
+    if (cond)
+        cond->start(cond->edit.user, g->first, g->batch, &g->sched, x);
 }
 
-/* Samples every image; emit(user, first, n, tokens) receives each batch. */
-typedef dctdiff_status (*emit_fn)(void *user, int first, int n, const float *tokens,
-                                  dctdiff_error *err);
-
-static dctdiff_status generate(const dctdiff_model *m, const dctdiff_generate_params *p,
-                               emit_fn emit, void *emit_user, dctdiff_error *err)
+dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_params *p,
+                               const gen_condition *cond, gen_emit_fn emit,
+                               void *emit_user, dctdiff_error *err)
 {
     if (!m || !p)
         return dd_fail(err, DCTDIFF_E_ARG, "generate: NULL model or params");
@@ -174,9 +174,9 @@ static dctdiff_status generate(const dctdiff_model *m, const dctdiff_generate_pa
     sampler_run run = {
         p->sampler == DCTDIFF_SAMPLER_COUNT_ ? in->default_sampler : p->sampler,
         p->steps ? p->steps : in->default_steps, g.sched, 0, len, p->seed, 0,
-        eval_eps, on_step, &g,
+        eval_eps, on_step, &g, cond ? &cond->edit : NULL,
     };
-    g.total = (long long)p->count * run.steps;
+    g.total = (long long)p->count * run.steps * (cond ? cond->passes : 1);
     float *x = NULL, *scratch = NULL;
     s = uvit_workspace_new(m, batch, p->threads, &g.ws, err);
     if (s != DCTDIFF_OK)
@@ -203,7 +203,7 @@ static dctdiff_status generate(const dctdiff_model *m, const dctdiff_generate_pa
         g.batch = p->count - g.first < batch ? p->count - g.first : batch;
         run.batch = g.batch;
         run.first_sample = g.first;
-        start_batch(&g, x);
+        start_batch(&g, cond, x);
         if ((s = sampler_sample(&run, x, scratch, err)) != DCTDIFF_OK ||
             (s = emit(emit_user, g.first, g.batch, x, err)) != DCTDIFF_OK)
             goto done;
@@ -242,7 +242,7 @@ dctdiff_status dctdiff_generate_tokens(const dctdiff_model *m,
     if (!tokens || !m)
         return dd_fail(err, DCTDIFF_E_ARG, "generate_tokens: NULL output or model");
     tokens_sink t = { tokens, (size_t)m->info.tokens * m->info.token_dim };
-    return generate(m, p, emit_tokens, &t, err);
+    return gen_run_samples(m, p, NULL, emit_tokens, &t, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -312,7 +312,7 @@ dctdiff_status dctdiff_generate(const dctdiff_model *m, const dctdiff_generate_p
     const size_t bytes = (size_t)res * res * 3;
     if (p->count > 0 && !(is.done = malloc(bytes * p->count)))
         return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for %d images", p->count);
-    dctdiff_status s = generate(m, p, emit_images, &is, err);
+    dctdiff_status s = gen_run_samples(m, p, NULL, emit_images, &is, err);
     for (int i = 0; s == DCTDIFF_OK && i < p->count; i++)
         store_image(is.done + i * bytes, &out[i]);
     free(is.done);

@@ -88,3 +88,10 @@ uint32_t rng_below(uint64_t seed, uint32_t sample, uint32_t step, uint32_t bound
     uint64_t v = ((uint64_t)bits[1] << 32) | bits[0];
     return (uint32_t)(v % bound);
 }
+
+/* stream in bits 24.., pass in bits 10..23, step (< 1024) in bits 0..9: far
+ * below the reserved RNG_STEP_INIT_NOISE and RNG_STEP_LABEL. */
+uint32_t rng_step_key(rng_stream stream, int pass, int step)
+{
+    return (uint32_t)stream << 24 | (uint32_t)pass << 10 | (uint32_t)step;
+}

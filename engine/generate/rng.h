@@ -14,6 +14,14 @@
 #define RNG_STEP_INIT_NOISE 0xFFFFFFFFu
 #define RNG_STEP_LABEL      0xFFFFFFFEu
 
+/* Draws that a conditioned run (edit.c) repeats for every RePaint pass of a
+ * step have their own streams: the sampler's SDE noise, the noise of the
+ * known part, the noise of a jump back.  Pass 0 of the SDE stream is the
+ * plain step number, so unconditioned runs draw what they always drew. */
+typedef enum { RNG_STREAM_SDE = 0, RNG_STREAM_KNOWN, RNG_STREAM_JUMP } rng_stream;
+#define RNG_MAX_PASSES 4096   /* passes below this get keys of their own */
+uint32_t rng_step_key(rng_stream stream, int pass, int step);
+
 /* One Philox4x32-10 block: counter ctr[4] under key key[2] -> out[4]. */
 void rng_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
 

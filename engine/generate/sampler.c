@@ -25,9 +25,9 @@ static double linspace_at(double a, double b, int n, int i)
     return i < n / 2 ? a + i * step : b - (n - 1 - i) * step;
 }
 
-void sampler_lambda_grid(const vp_schedule *s, int k, double *t)
+void sampler_lambda_grid(const vp_schedule *s, double t0, int k, double *t)
 {
-    double l0 = sched_lambda(s, 1.0), l1 = sched_lambda(s, SAMPLER_DPM_T_END);
+    double l0 = sched_lambda(s, t0), l1 = sched_lambda(s, SAMPLER_DPM_T_END);
     for (int i = 0; i <= k; i++)
         t[i] = sched_t_of_lambda(s, linspace_at(l0, l1, k + 1, i));
 }
@@ -143,17 +143,38 @@ static dctdiff_status dpm_update(run_state *st, int order, double s, double t,
     return DCTDIFF_OK;
 }
 
+static double start_time(const sampler_run *r)
+{
+    return r->edit ? r->edit->t_start : 1.0;
+}
+
+/* After an update from hi to lo: the conditioned run's hook, if any. */
+static dctdiff_status after_update(run_state *st, int pass, double hi, double lo, float *x,
+                                   int *again)
+{
+    const sampler_edit *e = st->r->edit;
+    *again = 0;
+    if (!e || !e->after)
+        return DCTDIFF_OK;
+    return e->after(e->user, st->step, pass, hi, lo, x, again);
+}
+
 static dctdiff_status run_lambda_grid(run_state *st, const int *orders, int k,
                                       float *x)
 {
     double t[SAMPLER_MAX_STEPS + 1];
-    sampler_lambda_grid(&st->r->sched, k, t);
+    sampler_lambda_grid(&st->r->sched, start_time(st->r), k, t);
     st->steps = k;
     for (int i = 0; i < k; i++) {
         st->step = i;
-        dctdiff_status s = dpm_update(st, orders ? orders[i] : 1, t[i], t[i + 1], x);
-        if (s != DCTDIFF_OK)
-            return s;
+        int again = 1;
+        for (int pass = 0; again; pass++) {
+            dctdiff_status s = dpm_update(st, orders ? orders[i] : 1, t[i], t[i + 1], x);
+            if (s == DCTDIFF_OK)
+                s = after_update(st, pass, t[i], t[i + 1], x, &again);
+            if (s != DCTDIFF_OK)
+                return s;
+        }
     }
     return DCTDIFF_OK;
 }
@@ -161,42 +182,59 @@ static dctdiff_status run_lambda_grid(run_state *st, const int *orders, int k,
 /* ------------------------------------------------------------------------ */
 /* Euler-Maruyama (method.md §5.2)                                          */
 
-/* Grid point i of [0, linspace(1e-3, 1, N)]; a single step goes 1 -> 0. */
-static double euler_time(int steps, int i)
+/* Grid point i of [0, linspace(1e-3, top, N)]; a single step goes top -> 0. */
+static double euler_time(int steps, double top, int i)
 {
     if (i == 0)
         return 0.0;
     if (steps == 1)
-        return 1.0;
-    return linspace_at(SAMPLER_EULER_T_END, 1.0, steps, i - 1);
+        return top;
+    return linspace_at(SAMPLER_EULER_T_END, top, steps, i - 1);
+}
+
+/* One Euler(-Maruyama) update from t to s; pass keys the SDE noise. */
+static dctdiff_status euler_update(run_state *st, int stochastic, int pass, double t,
+                                   double s, float *x)
+{
+    const sampler_run *r = st->r;
+    dctdiff_status status = eval_first(st, x, t);
+    if (status != DCTDIFF_OK)
+        return status;
+    const double bt = sched_beta_tilde(&r->sched, t), sig = sched_sigma(&r->sched, t);
+    const double dt = s - t;
+    /* x + drift dt with drift = -bt/2 x + k bt eps / sig */
+    const double a = 1.0 - 0.5 * bt * dt;
+    const double b = (stochastic ? 1.0 : 0.5) * bt / sig * dt;
+    lincomb(x, st->n, a, x, b, st->eps_s, 0.0, NULL);
+    if (!stochastic || s == 0.0)
+        return DCTDIFF_OK;
+    const double g = sqrt(bt * (t - s));
+    const uint32_t key = rng_step_key(RNG_STREAM_SDE, pass, st->step);
+    for (int k = 0; k < r->batch; k++) {
+        float *xs = x + k * r->sample_len, *z = st->u + k * r->sample_len;
+        rng_normal(r->seed, (uint32_t)(r->first_sample + k), key, 0, r->sample_len, z);
+        for (size_t e = 0; e < r->sample_len; e++)
+            xs[e] = (float)(xs[e] + g * z[e]);
+    }
+    return DCTDIFF_OK;
 }
 
 static dctdiff_status run_euler(run_state *st, int stochastic, float *x)
 {
     const sampler_run *r = st->r;
+    const double top = start_time(r);
     st->steps = r->steps;
     for (int i = 0; i < r->steps; i++) {
         const int hi = r->steps - i;
-        const double t = euler_time(r->steps, hi), s = euler_time(r->steps, hi - 1);
+        const double t = euler_time(r->steps, top, hi), s = euler_time(r->steps, top, hi - 1);
         st->step = i;
-        dctdiff_status status = eval_first(st, x, t);
-        if (status != DCTDIFF_OK)
-            return status;
-        const double bt = sched_beta_tilde(&r->sched, t), sig = sched_sigma(&r->sched, t);
-        const double dt = s - t;
-        /* x + drift dt with drift = -bt/2 x + k bt eps / sig */
-        const double a = 1.0 - 0.5 * bt * dt;
-        const double b = (stochastic ? 1.0 : 0.5) * bt / sig * dt;
-        lincomb(x, st->n, a, x, b, st->eps_s, 0.0, NULL);
-        if (!stochastic || s == 0.0)
-            continue;
-        const double g = sqrt(bt * (t - s));
-        for (int k = 0; k < r->batch; k++) {
-            float *xs = x + k * r->sample_len, *z = st->u + k * r->sample_len;
-            rng_normal(r->seed, (uint32_t)(r->first_sample + k), (uint32_t)i, 0,
-                       r->sample_len, z);
-            for (size_t e = 0; e < r->sample_len; e++)
-                xs[e] = (float)(xs[e] + g * z[e]);
+        int again = 1;
+        for (int pass = 0; again; pass++) {
+            dctdiff_status status = euler_update(st, stochastic, pass, t, s, x);
+            if (status == DCTDIFF_OK)
+                status = after_update(st, pass, t, s, x, &again);
+            if (status != DCTDIFF_OK)
+                return status;
         }
     }
     return DCTDIFF_OK;
@@ -212,6 +250,9 @@ dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
                        r->steps, SAMPLER_MAX_STEPS);
     if (!(r->sched.c > 0.0))
         return dd_fail(err, DCTDIFF_E_ARG, "SNR scale %g is not positive", r->sched.c);
+    if (r->edit && !(r->edit->t_start >= SAMPLER_MIN_START && r->edit->t_start <= 1.0))
+        return dd_fail(err, DCTDIFF_E_ARG, "start time %g is outside %g..1",
+                       r->edit->t_start, SAMPLER_MIN_START);
     const size_t n = (size_t)r->batch * r->sample_len;
     run_state st = { r, n, scratch, scratch + n, scratch + 2 * n, scratch + 3 * n, 0, 0 };
     dctdiff_status s;

@@ -24,6 +24,18 @@ typedef dctdiff_status (*sampler_step_fn)(void *user, int step, int steps,
                                           double t, const float *x,
                                           const float *eps);
 
+/* Conditioned sampling (edit.c) starts from a given state at t_start < 1 and
+ * changes the state after every update from t_hi to t_lo: it re-imposes the
+ * known part there, and may move x back to t_hi and set *again to have the
+ * update done once more (a RePaint jump; pass counts the redos from 0). */
+typedef dctdiff_status (*sampler_after_fn)(void *user, int step, int pass, double t_hi,
+                                           double t_lo, float *x, int *again);
+typedef struct {
+    double t_start;          /* the time of the starting x, in [SAMPLER_MIN_START, 1] */
+    sampler_after_fn after;  /* NULL: nothing is imposed */
+    void *user;
+} sampler_edit;
+
 typedef struct {
     dctdiff_sampler kind;
     int steps;                /* network evaluations, 1..SAMPLER_MAX_STEPS */
@@ -37,12 +49,15 @@ typedef struct {
     sampler_eps_fn eps;
     sampler_step_fn on_step;  /* may be NULL */
     void *user;
+    const sampler_edit *edit; /* NULL: from pure noise at t = 1, nothing imposed */
 } sampler_run;
 
 #define SAMPLER_MAX_STEPS 1000
 /* The official end times: DPM-Solver / DDIM stop at 1e-4, Euler at 1e-3. */
 #define SAMPLER_DPM_T_END 1e-4
 #define SAMPLER_EULER_T_END 1e-3
+/* The lowest start time every sampler can go down from. */
+#define SAMPLER_MIN_START SAMPLER_EULER_T_END
 
 /* Floats of scratch sampler_sample needs: 4 x batch x sample_len. */
 size_t sampler_scratch_floats(const sampler_run *r);
@@ -54,9 +69,10 @@ int sampler_step_count(dctdiff_sampler kind, int steps);
  * updates (3s, then a 2 and/or a 1); returns count. orders needs nfe/3 + 2. */
 int sampler_dpm_orders(int nfe, int *orders);
 
-/* The DPM-Solver / DDIM time grid: k+1 points, uniform in lambda, from 1 to
- * SAMPLER_DPM_T_END, as torch.linspace lays them out. */
-void sampler_lambda_grid(const vp_schedule *s, int k, double *t);
+/* The DPM-Solver / DDIM time grid: k+1 points, uniform in lambda, from t0
+ * (1 when sampling from noise) to SAMPLER_DPM_T_END, as torch.linspace lays
+ * them out. */
+void sampler_lambda_grid(const vp_schedule *s, double t0, int k, double *t);
 
 dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
                               dctdiff_error *err);
