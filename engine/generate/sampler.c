@@ -57,6 +57,19 @@ int sampler_step_count(dctdiff_sampler kind, int steps)
     return steps;
 }
 
+int sampler_can_condition(dctdiff_sampler kind)
+{
+    switch (kind) {
+    case DCTDIFF_SAMPLER_DPM_SOLVER:
+    case DCTDIFF_SAMPLER_DDIM:
+    case DCTDIFF_SAMPLER_EULER_ODE:
+    case DCTDIFF_SAMPLER_EULER_SDE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 size_t sampler_scratch_floats(const sampler_run *r)
 {
     return 4 * (size_t)r->batch * r->sample_len;
@@ -250,6 +263,9 @@ dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
                        r->steps, SAMPLER_MAX_STEPS);
     if (!(r->sched.c > 0.0))
         return dd_fail(err, DCTDIFF_E_ARG, "SNR scale %g is not positive", r->sched.c);
+    if (r->edit && !sampler_can_condition(r->kind))
+        return dd_fail(err, DCTDIFF_E_UNSUPPORTED, "sampler %d cannot start from an image "
+                       "or keep known parts", (int)r->kind);
     if (r->edit && !(r->edit->t_start >= SAMPLER_MIN_START && r->edit->t_start <= 1.0))
         return dd_fail(err, DCTDIFF_E_ARG, "start time %g is outside %g..1",
                        r->edit->t_start, SAMPLER_MIN_START);

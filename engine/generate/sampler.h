@@ -59,6 +59,11 @@ typedef struct {
 /* The lowest start time every sampler can go down from. */
 #define SAMPLER_MIN_START SAMPLER_EULER_T_END
 
+/* 1 when the sampler honours run.edit: it goes down a grid from t_start,
+ * one update at a time, so re-imposing between updates and redoing one are
+ * sound.  A sampler that does not is refused for conditioned runs. */
+int sampler_can_condition(dctdiff_sampler kind);
+
 /* Floats of scratch sampler_sample needs: 4 x batch x sample_len. */
 size_t sampler_scratch_floats(const sampler_run *r);
 
