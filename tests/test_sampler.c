@@ -115,7 +115,7 @@ static dctdiff_status gauss_eps(void *user, const float *x, double t, float *eps
 static double gauss_error(dctdiff_sampler kind, int steps, double t_end, int *evals)
 {
     gauss g = { sched4, 0.3, 0 };
-    sampler_run r = { kind, steps, g.s, 2, 4, 0, 0, gauss_eps, NULL, &g };
+    sampler_run r = { kind, steps, g.s, 2, 4, 0, 0, gauss_eps, NULL, &g, NULL };
     float x[8], scratch[32];
     for (int i = 0; i < 8; i++)
         x[i] = (float)(i - 3.5) * 0.5f;
@@ -181,7 +181,7 @@ static void test_sde_distribution(void)
     const size_t len = 5000, n = batch * len;
     gauss_big gb = { { sched4, 0.3, 0 }, n };
     sampler_run r = { DCTDIFF_SAMPLER_EULER_SDE, 200, gb.g.s, batch, len, 77, 0,
-                      gauss_eps_big, NULL, &gb };
+                      gauss_eps_big, NULL, &gb, NULL };
     float *x = malloc(n * sizeof *x), *scratch = malloc(4 * n * sizeof *scratch);
     for (size_t i = 0; i < n; i++) /* any start: the SDE forgets it by t = 0 */
         x[i] = (float)(((i * 7919) % 1000) / 500.0 - 1.0);
@@ -208,7 +208,7 @@ static void test_refusals(void)
     int calls = 0;
     float x[4] = { 0 }, scratch[16];
     sampler_run r = { DCTDIFF_SAMPLER_DPM_SOLVER, 10, sched1, 1, 4, 0, 0, stop_eps, NULL,
-                      &calls };
+                      &calls, NULL };
     dctdiff_error err = { 0 };
     CHECK(sampler_sample(&r, x, scratch, &err) == DCTDIFF_E_CANCELLED && calls == 3,
           "a stop from the callback ends the run (%d calls)", calls);
@@ -270,7 +270,7 @@ static void test_against_pytorch(void)
         memcpy(want, rec + 16, 4 * len);
         sampler_run r = { (dctdiff_sampler)kind_steps[0], kind_steps[1],
                           { m->info.beta_min, m->info.beta_max, c }, n,
-                          len / n, 0, 0, net_eps, NULL, &e };
+                          len / n, 0, 0, net_eps, NULL, &e, NULL };
         fixture_pattern(x, len, 1.0);
         CHECK(sampler_sample(&r, x, scratch, &err) == DCTDIFF_OK, "run %d: %s", k, err.msg);
         const double rel = fixture_rel_l2(x, want, len);
