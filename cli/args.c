@@ -3,6 +3,7 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -54,6 +55,20 @@ int cli_parse_double(const char *cmd, const char *opt, const char *text, double 
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int cli_parse_seed(const char *cmd, const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end || errno || text[0] == '-') {
+        cli_report(cmd, "--seed '%s': expected a whole number from 0 to %" PRIu64, text,
+                   UINT64_MAX);
+        return -1;
+    }
+    *out = (uint64_t)v;
     return 0;
 }
 

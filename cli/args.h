@@ -5,6 +5,7 @@
 
 #include "dctdiff.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes of every command (also in docs/dctdiff.1). */
@@ -29,6 +30,8 @@ int cli_parse_int(const char *cmd, const char *opt, const char *text, long min, 
                   int *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *text, double min,
                      double max, double *out);
+/* A seed: a whole number from 0 to UINT64_MAX. */
+int cli_parse_seed(const char *cmd, const char *text, uint64_t *out);
 /* Looks text up in an engine name table; an unknown name lists the choices. */
 int cli_parse_enum(const char *cmd, const char *opt, const char *text,
                    const dctdiff_enum_entry *table, int *out);

@@ -4,6 +4,7 @@
  * committed only when everything succeeded (Ctrl-C leaves none behind). */
 #include "args.h"
 #include "commands.h"
+#include "out_paths.h"
 #include "png_io.h"
 #include "progress.h"
 
@@ -13,7 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 static const char *const CMD = "generate";
@@ -64,20 +64,6 @@ static void usage(FILE *fp)
           "  dctdiff generate --model celeba64.safetensors --count 4 -o faces/\n", fp);
 }
 
-static int parse_seed(const char *text, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end || errno || text[0] == '-') {
-        cli_report(CMD, "--seed '%s': expected a whole number from 0 to %" PRIu64, text,
-                   UINT64_MAX);
-        return -1;
-    }
-    *out = (uint64_t)v;
-    return 0;
-}
-
 /* 0: run; 1: --help was printed; -1: usage error, reported. */
 static int parse(int argc, char **argv, generate_opts *o)
 {
@@ -116,7 +102,7 @@ static int parse(int argc, char **argv, generate_opts *o)
         case OPT_SNR:
             r = cli_parse_double(CMD, "--snr-scale", optarg, 1e-3, 1e3, &o->snr_scale);
             break;
-        case 's': r = parse_seed(optarg, &o->seed); o->seed_given = 1; break;
+        case 's': r = cli_parse_seed(CMD, optarg, &o->seed); o->seed_given = 1; break;
         case 'c':
             r = cli_parse_int(CMD, "--count", optarg, 1, 100000, &o->count);
             o->count_given = 1;
@@ -276,45 +262,6 @@ static int on_preview(void *user, int sample, int step, int steps, const dctdiff
     return cli_interrupted();
 }
 
-static int make_dir(const char *path, dctdiff_error *err)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
-    if (mkdir(path, 0777) != 0)
-        return cli_fail(err, DCTDIFF_E_IO, "cannot make folder %s: %s", path, strerror(errno));
-    return 0;
-}
-
-/* The file names: OUT itself for one image into a non-folder, else
- * OUT/sample-NNNN.png. */
-static int output_paths(const generate_opts *o, int count, char ***paths, dctdiff_error *err)
-{
-    struct stat st;
-    size_t len = strlen(o->out);
-    int is_dir = (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode)) || o->out[len - 1] == '/';
-    if (!is_dir && count > 1) {
-        if (len > 4 && strcmp(o->out + len - 4, ".png") == 0)
-            return cli_fail(err, DCTDIFF_E_ARG, "%d images need a folder for -o, not %s",
-                            count, o->out);
-        is_dir = 1;
-    }
-    if (is_dir && make_dir(o->out, err))
-        return -1;
-    *paths = calloc((size_t)count, sizeof **paths);
-    for (int i = 0; *paths && i < count; i++) {
-        size_t n = len + 32;
-        if (!((*paths)[i] = malloc(n)))
-            return cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
-        if (is_dir)
-            snprintf((*paths)[i], n, "%s%ssample-%04d.png", o->out,
-                     o->out[len - 1] == '/' ? "" : "/", i);
-        else
-            snprintf((*paths)[i], n, "%s", o->out);
-    }
-    return *paths ? 0 : cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
-}
-
 static int upscale_image(const generate_opts *o, dctdiff_image *img, dctdiff_error *err)
 {
     dctdiff_image big;
@@ -372,7 +319,7 @@ static int sample_and_write(const generate_opts *o, run_state *s, dctdiff_genera
             dctdiff_image_alloc(&s->imgs[i], in.resolution, in.resolution, 3,
                                 DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
             return -1;
-    if (o->preview_dir && make_dir(o->preview_dir, err))
+    if (o->preview_dir && cli_make_dir(o->preview_dir, err))
         return -1;
     cli_progress bar;
     cli_progress_init(&bar, o->quiet);
@@ -415,7 +362,7 @@ static int run(const generate_opts *o, dctdiff_error *err)
         s.count = o->count_given ? o->count : n;
         p.init_noise = s.noise;
     }
-    if (output_paths(o, s.count, &s.paths, err))
+    if (cli_output_paths(o->out, s.count, "sample", &s.paths, err))
         goto done;
     if (o->sampler >= 0)
         p.sampler = (dctdiff_sampler)o->sampler;

@@ -12,5 +12,6 @@ typedef struct {
 
 int cmd_upscale(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 static const cli_command commands[] = {
     { "upscale", "enlarge an image in the DCT domain", cmd_upscale },
     { "generate", "sample new images from a DCTdiff model", cmd_generate },
+    { "edit", "variations, fills and new detail of an image", cmd_edit },
     { NULL, NULL, NULL }
 };
 

@@ -307,6 +307,74 @@ DCTDIFF_API dctdiff_status dctdiff_generate_tokens(const dctdiff_model *m,
                                                    float *tokens,
                                                    dctdiff_error *err);
 
+
+/* ------------------------------------------------------------------------ */
+/* Editing: sampling that starts from, and keeps parts of, the caller's image */
+
+/* Three uses of one call (docs/editing.md):
+ *   - variations / sketch to image (SDEdit, Meng et al. 2022): the image is
+ *     noised to time `strength` by the forward process and denoised;
+ *   - fill (RePaint, Lugmayr et al. 2022): where mask is 0 the image is
+ *     known; after every sampler update the known part is re-imposed, noised
+ *     to the update's end time, and with `resample` > 0 each update is redone
+ *     that many more times after a jump back (fresh forward noise), so the
+ *     generated part agrees with what surrounds it;
+ *   - new detail (keep_low = K): the first K coefficients of every DCT block
+ *     (in the model's low-to-high order) are known everywhere, the rest is
+ *     generated: composition and colour stay, detail is new.
+ * Mask and keep_low combine (inside the mask only the low part is kept).
+ *
+ * Samplers: DPM-Solver, DDIM, Euler ODE and Euler SDE, which go down one
+ * time grid an update at a time, so re-imposing between updates and redoing
+ * one are sound.  Others return DCTDIFF_E_UNSUPPORTED.  `steps` network
+ * evaluations are spread over [end, strength]; a run costs steps x (1 +
+ * resample) evaluations when something is known, steps otherwise.
+ *
+ * Size: the model works at its own square size.  An image of another size is
+ * resized to it in the DCT domain (whole-image spectrum cut or zero-padded,
+ * both axes independently, so other aspect ratios are squeezed and restored)
+ * and the result resized back the same way.  What is lost: in what is
+ * generated, detail finer than the model's resolution (the regenerated area
+ * of a 512 px image fed to a 64 px model has 64 px of detail, and sharp edges
+ * ring a little); the model's own losses apply too (only its low_freqs
+ * coefficients per block, 4:2:0 chroma, 8 bits).  What is kept: pixels where
+ * the mask is 0 are copied from the input bit for bit, at full resolution;
+ * where it is between 0 and 1 the result is blended, w x generated + (1 - w)
+ * x input; alpha always comes from the input.  Gray images are generated as
+ * RGB and stored as BT.601 luma. */
+
+#define DCTDIFF_EDIT_MAX_RESAMPLE 100
+/* Automatic choices of dctdiff_edit_params_init (negative fields): */
+#define DCTDIFF_EDIT_VARIATION_STRENGTH 0.7 /* no mask, no keep_low */
+#define DCTDIFF_EDIT_KNOWN_STRENGTH 1.0     /* with a mask or keep_low */
+#define DCTDIFF_EDIT_KNOWN_RESAMPLE 4       /* with a mask or keep_low */
+
+typedef struct {
+    /* sampler, steps, seed, count, threads, batch, progress and preview as
+     * for dctdiff_generate; init_noise, when set, is the noise the image is
+     * noised with.  The same seed gives the same bytes on any thread count. */
+    dctdiff_generate_params gen;
+    /* 0..1, the time sampling starts from: 0 returns the input unchanged
+     * (any other value must be at least 0.001), 1 starts from pure noise;
+     * negative (the default) = automatic, see above. */
+    double strength;
+    /* NULL = everything may change; else 1 channel of the input's size, any
+     * pixel type, 0 = keep, full scale = regenerate, between = blend. */
+    const dctdiff_image *mask;
+    int keep_low;     /* 0..B*B known low coefficients per block, 0 = none */
+    int resample;     /* 0..DCTDIFF_EDIT_MAX_RESAMPLE; negative = automatic */
+} dctdiff_edit_params;
+
+DCTDIFF_API void dctdiff_edit_params_init(dctdiff_edit_params *p);
+
+/* Makes p->gen.count edits of init into out[0..count): each of init's size,
+ * channels and pixel type, memory allocated by the caller.  init: 1 to 4
+ * channels, any pixel type, any size.  Cancelled or failed runs write
+ * nothing into out. */
+DCTDIFF_API dctdiff_status dctdiff_edit(const dctdiff_model *m, const dctdiff_image *init,
+                                        const dctdiff_edit_params *p, dctdiff_image *out,
+                                        dctdiff_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
 #include "core/color.h"
 #include "core/dct.h"
 #include "core/status.h"
+#include "core/tokens.h"
 
 #include <math.h>
 #include <limits.h>
@@ -17,7 +18,7 @@
 
 #define MAX_B 16
 
-static int blocks_per_token(const dctdiff_token_layout *l)
+int tokens_blocks_per_token(const dctdiff_token_layout *l)
 {
     return l->chroma == DCTDIFF_CHROMA_444 ? 12 : 6;
 }
@@ -43,7 +44,7 @@ dctdiff_status dctdiff_token_layout_check(const dctdiff_token_layout *l, dctdiff
                        (int)l->chroma);
     /* Token count times dim must fit an int (whole float count of a sample). */
     long long n = (long long)(l->width / (2 * B)) * (l->height / (2 * B));
-    if (n * blocks_per_token(l) * l->low_freqs > INT_MAX)
+    if (n * tokens_blocks_per_token(l) * l->low_freqs > INT_MAX)
         return dd_fail(err, DCTDIFF_E_ARG, "image size %dx%d is too large for a token grid",
                        l->width, l->height);
     return DCTDIFF_OK;
@@ -60,7 +61,7 @@ int dctdiff_token_dim(const dctdiff_token_layout *l)
 {
     if (dctdiff_token_layout_check(l, NULL) != DCTDIFF_OK)
         return 0;
-    return blocks_per_token(l) * l->low_freqs;
+    return tokens_blocks_per_token(l) * l->low_freqs;
 }
 
 static dctdiff_status check_image(const dctdiff_token_layout *l, const dctdiff_image *img,
@@ -106,6 +107,17 @@ static void slot_block(const dctdiff_token_layout *l, int b, int r, int q, int *
         *plane = b / 4;
         *x0 = (2 * q + b % 2) * B, *y0 = (2 * r + (b % 4) / 2) * B;
     }
+}
+
+void tokens_block_footprint(const dctdiff_token_layout *l, int t, int b, int *x0, int *y0,
+                            int *side)
+{
+    const int per_row = l->width / (2 * l->block_size);
+    int plane;
+    slot_block(l, b, t / per_row, t % per_row, &plane, x0, y0);
+    const int scale = l->chroma == DCTDIFF_CHROMA_420 && plane > 0 ? 2 : 1;
+    *x0 *= scale, *y0 *= scale;
+    *side = l->block_size * scale;
 }
 
 static void *alloc_array(size_t n, size_t elem, const char *what, dctdiff_error *err)
@@ -166,7 +178,7 @@ dctdiff_status dctdiff_tokenize(const dctdiff_token_layout *l, const dctdiff_ima
         return s;
     }
 
-    int B = l->block_size, m = l->low_freqs, nb = blocks_per_token(l);
+    int B = l->block_size, m = l->low_freqs, nb = tokens_blocks_per_token(l);
     int M = l->width / (2 * B), rows = l->height / (2 * B);
     int order[MAX_B * MAX_B];
     float block[MAX_B * MAX_B];
@@ -227,7 +239,7 @@ dctdiff_status dctdiff_detokenize(const dctdiff_token_layout *l, const float *to
     float *planes[3] = { full[0], half ? buf + 3 * npix : full[1],
                          half ? buf + 3 * npix + nc : full[2] };
 
-    int B = l->block_size, m = l->low_freqs, nb = blocks_per_token(l);
+    int B = l->block_size, m = l->low_freqs, nb = tokens_blocks_per_token(l);
     int M = l->width / (2 * B), rows = l->height / (2 * B);
     int order[MAX_B * MAX_B];
     double coef[MAX_B * MAX_B];

@@ -105,9 +105,8 @@ static dctdiff_status on_step(void *user, int step, int steps, double t,
     return DCTDIFF_OK;
 }
 
-static dctdiff_status check_params(const dctdiff_model *m,
-                                   const dctdiff_generate_params *p,
-                                   dctdiff_error *err)
+dctdiff_status gen_check_params(const dctdiff_model *m, const dctdiff_generate_params *p,
+                                dctdiff_error *err)
 {
     const int classes = m->info.num_classes;
     if (p->count < 1)
@@ -159,7 +158,7 @@ dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_pa
 {
     if (!m || !p)
         return dd_fail(err, DCTDIFF_E_ARG, "generate: NULL model or params");
-    dctdiff_status s = check_params(m, p, err);
+    dctdiff_status s = gen_check_params(m, p, err);
     if (s != DCTDIFF_OK)
         return s;
     const dctdiff_model_info *in = &m->info;

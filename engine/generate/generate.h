@@ -22,6 +22,10 @@ typedef struct {
 typedef dctdiff_status (*gen_emit_fn)(void *user, int first, int n, const float *tokens,
                                       dctdiff_error *err);
 
+/* The checks of p that every run makes, with one message for the first fault. */
+dctdiff_status gen_check_params(const dctdiff_model *m, const dctdiff_generate_params *p,
+                                dctdiff_error *err);
+
 /* Checks p, samples every image (cond NULL: from pure noise) and hands each
  * batch to emit. */
 dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_params *p,
