@@ -4,7 +4,7 @@
  * and committed only when every edit succeeded. */
 #include "args.h"
 #include "commands.h"
-#include "out_paths.h"
+#include "outputs.h"
 #include "png_io.h"
 #include "progress.h"
 
@@ -138,25 +138,13 @@ static int parse(int argc, char **argv, edit_opts *o)
 
 typedef struct {
     dctdiff_model *model;
-    dctdiff_image in, mask, *imgs;
-    char **paths;
-    png_out *outs;
-    int count;
+    dctdiff_image in, mask;
+    cli_outputs out;
 } run_state;
 
 static void run_free(run_state *s)
 {
-    for (int i = 0; i < s->count; i++) {
-        if (s->outs)
-            png_out_abort(&s->outs[i]);
-        if (s->imgs)
-            dctdiff_image_release(&s->imgs[i]);
-        if (s->paths)
-            free(s->paths[i]);
-    }
-    free(s->outs);
-    free(s->imgs);
-    free(s->paths);
+    cli_outputs_free(&s->out);
     dctdiff_image_release(&s->in);
     dctdiff_image_release(&s->mask);
     dctdiff_model_free(s->model);
@@ -181,26 +169,18 @@ static int load_inputs(const edit_opts *o, run_state *s, dctdiff_error *err)
 static int edit_and_write(const edit_opts *o, run_state *s, dctdiff_edit_params *p,
                           dctdiff_error *err)
 {
-    if (!(s->outs = calloc((size_t)s->count, sizeof *s->outs)) ||
-        !(s->imgs = calloc((size_t)s->count, sizeof *s->imgs)))
-        return cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
-    for (int i = 0; i < s->count; i++)
-        if (png_out_open(&s->outs[i], s->paths[i], err) ||
-            dctdiff_image_alloc(&s->imgs[i], s->in.width, s->in.height, s->in.channels,
-                                s->in.type, err) != DCTDIFF_OK)
-            return -1;
     cli_progress bar;
     cli_progress_init(&bar, o->quiet);
     p->gen.progress = cli_progress_update;
     p->gen.progress_user = &bar;
-    dctdiff_status st = dctdiff_edit(s->model, &s->in, p, s->imgs, err);
+    dctdiff_status st = dctdiff_edit(s->model, &s->in, p, s->out.imgs, err);
     cli_progress_end(&bar);
     if (st == DCTDIFF_OK && cli_interrupted())
         return cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
     if (st != DCTDIFF_OK)
         return -1;
-    for (int i = 0; i < s->count; i++)
-        if (png_out_commit(&s->outs[i], &s->imgs[i], err))
+    for (int i = 0; i < s->out.count; i++)
+        if (cli_outputs_commit(&s->out, i, err))
             return -1;
     return 0;
 }
@@ -210,15 +190,16 @@ static int run(const edit_opts *o, dctdiff_error *err)
     run_state s = { 0 };
     dctdiff_edit_params p;
     int r = -1;
-    s.count = o->count;
-    if (load_inputs(o, &s, err) || cli_output_paths(o->out, s.count, "edit", &s.paths, err))
+    if (load_inputs(o, &s, err) ||
+        cli_outputs_open(&s.out, o->out, o->count, "edit", s.in.width, s.in.height,
+                         s.in.channels, s.in.type, err))
         goto done;
     dctdiff_edit_params_init(&p);
     if (o->sampler >= 0)
         p.gen.sampler = (dctdiff_sampler)o->sampler;
     p.gen.steps = o->steps;
     p.gen.seed = o->seed_given ? o->seed : (uint64_t)time(NULL);
-    p.gen.count = s.count;
+    p.gen.count = o->count;
     p.gen.threads = o->threads;
     p.strength = o->strength;
     p.mask = o->mask ? &s.mask : NULL;

@@ -4,7 +4,7 @@
  * committed only when everything succeeded (Ctrl-C leaves none behind). */
 #include "args.h"
 #include "commands.h"
-#include "out_paths.h"
+#include "outputs.h"
 #include "png_io.h"
 #include "progress.h"
 
@@ -283,25 +283,12 @@ static int upscale_image(const generate_opts *o, dctdiff_image *img, dctdiff_err
 typedef struct {
     dctdiff_model *model;
     float *noise;
-    char **paths;
-    png_out *outs;
-    dctdiff_image *imgs;
-    int count;
+    cli_outputs out;
 } run_state;
 
 static void run_free(run_state *s)
 {
-    for (int i = 0; i < s->count; i++) {
-        if (s->outs)
-            png_out_abort(&s->outs[i]);
-        if (s->imgs)
-            dctdiff_image_release(&s->imgs[i]);
-        if (s->paths)
-            free(s->paths[i]);
-    }
-    free(s->outs);
-    free(s->imgs);
-    free(s->paths);
+    cli_outputs_free(&s->out);
     free(s->noise);
     dctdiff_model_free(s->model);
 }
@@ -309,31 +296,21 @@ static void run_free(run_state *s)
 static int sample_and_write(const generate_opts *o, run_state *s, dctdiff_generate_params *p,
                             dctdiff_error *err)
 {
-    dctdiff_model_info in;
-    dctdiff_model_get_info(s->model, &in);
-    if (!(s->outs = calloc((size_t)s->count, sizeof *s->outs)) ||
-        !(s->imgs = calloc((size_t)s->count, sizeof *s->imgs)))
-        return cli_fail(err, DCTDIFF_E_NOMEM, "out of memory");
-    for (int i = 0; i < s->count; i++)
-        if (png_out_open(&s->outs[i], s->paths[i], err) ||
-            dctdiff_image_alloc(&s->imgs[i], in.resolution, in.resolution, 3,
-                                DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
-            return -1;
     if (o->preview_dir && cli_make_dir(o->preview_dir, err))
         return -1;
     cli_progress bar;
     cli_progress_init(&bar, o->quiet);
     p->progress = cli_progress_update;
     p->progress_user = &bar;
-    dctdiff_status st = dctdiff_generate(s->model, p, s->imgs, err);
+    dctdiff_status st = dctdiff_generate(s->model, p, s->out.imgs, err);
     cli_progress_end(&bar);
     if (st == DCTDIFF_OK && cli_interrupted())
         return cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
     if (st != DCTDIFF_OK)
         return -1;
-    for (int i = 0; i < s->count; i++)
-        if ((o->upscale > 1.0 && upscale_image(o, &s->imgs[i], err)) ||
-            png_out_commit(&s->outs[i], &s->imgs[i], err))
+    for (int i = 0; i < s->out.count; i++)
+        if ((o->upscale > 1.0 && upscale_image(o, &s->out.imgs[i], err)) ||
+            cli_outputs_commit(&s->out, i, err))
             return -1;
     return 0;
 }
@@ -349,7 +326,7 @@ static int run(const generate_opts *o, dctdiff_error *err)
         goto done;
     dctdiff_model_get_info(s.model, &in);
     dctdiff_generate_params_init(&p);
-    s.count = o->count;
+    int count = o->count;
     if (o->init_noise) {
         int n = 0;
         if (npy_read(o->init_noise, in.tokens, in.token_dim, &s.noise, &n, err))
@@ -359,17 +336,18 @@ static int run(const generate_opts *o, dctdiff_error *err)
                      o->init_noise, n, o->count);
             goto done;
         }
-        s.count = o->count_given ? o->count : n;
+        count = o->count_given ? o->count : n;
         p.init_noise = s.noise;
     }
-    if (cli_output_paths(o->out, s.count, "sample", &s.paths, err))
+    if (cli_outputs_open(&s.out, o->out, count, "sample", in.resolution, in.resolution, 3,
+                         DCTDIFF_PIXEL_U8, err))
         goto done;
     if (o->sampler >= 0)
         p.sampler = (dctdiff_sampler)o->sampler;
     p.steps = o->steps;
     p.snr_scale = o->snr_scale;
     p.seed = o->seed_given ? o->seed : (uint64_t)time(NULL);
-    p.count = s.count;
+    p.count = count;
     p.class_label = o->class_label;
     p.threads = o->threads;
     if (o->preview_every) {
