@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 struct team {
     int nth;                 /* members, the caller included */
@@ -12,7 +13,7 @@ struct team {
     unsigned long generation; /* bumped once per region */
     int pending;              /* workers still running the region */
     int quit;
-    pool_fn fn;
+    team_fn fn;
     void *arg;
 };
 
@@ -35,7 +36,7 @@ static void *team_worker(void *p)
         if (t->quit)
             break;
         seen = t->generation;
-        pool_fn fn = t->fn;
+        team_fn fn = t->fn;
         void *arg = t->arg;
         pthread_mutex_unlock(&t->lock);
         fn(arg, ith, t->nth);
@@ -47,10 +48,18 @@ static void *team_worker(void *p)
     return NULL;
 }
 
+static int resolve_threads(int threads)
+{
+    long n = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    return n > TEAM_MAX ? TEAM_MAX : (int)n;
+}
+
 team *team_new(int threads)
 {
     team *t = calloc(1, sizeof *t);
-    int want = pool_threads(threads);
+    int want = resolve_threads(threads);
     if (!t || !(t->tid = calloc((size_t)want, sizeof *t->tid))) {
         free(t);
         return NULL;
@@ -78,7 +87,7 @@ int team_size(const team *t)
     return t->nth;
 }
 
-void team_run(team *t, pool_fn fn, void *arg)
+void team_run(team *t, team_fn fn, void *arg)
 {
     if (t->nth == 1) {
         fn(arg, 0, 1);

@@ -1,8 +1,9 @@
-/* layers.c - LayerNorm, GELU, linear layers (OpenBLAS sgemm) and attention. */
+/* layers.c - LayerNorm, GELU, linear layers (gemm.h) and attention. */
 #include "network/layers.h"
 
-#include <cblas.h>
 #include <math.h>
+
+#include "network/gemm.h"
 
 void layer_norm(float *out, int ldo, const float *in, int ldi, int rows, int d,
                 const float *w, const float *b)
@@ -42,8 +43,7 @@ static void linear_beta(float *out, int ldo, const float *in, int ldi,
 {
     if (rows <= 0)
         return;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n_out, n_in,
-                1.0f, in, ldi, w, ldw, beta, out, ldo);
+    gemm_nt(rows, n_out, n_in, 1.0f, in, ldi, w, ldw, beta, out, ldo);
     if (!b)
         return;
     for (int r = 0; r < rows; r++) {
@@ -90,12 +90,10 @@ void attention_head(float *out, int ldo, const float *q, const float *k,
     float sums[ATTN_BLOCK];
     for (int r0 = 0; r0 < n; r0 += ATTN_BLOCK) {
         const int rows = n - r0 < ATTN_BLOCK ? n - r0 : ATTN_BLOCK;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, dh, scale,
-                    q + (size_t)r0 * ld, ld, k, ld, 0.0f, scores, n);
+        gemm_nt(rows, n, dh, scale, q + (size_t)r0 * ld, ld, k, ld, 0.0f, scores, n);
         softmax_rows_unnormalised(scores, rows, n, sums);
         float *o = out + (size_t)r0 * ldo;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, dh, n, 1.0f,
-                    scores, n, v, ld, 0.0f, o, ldo);
+        gemm_nn(rows, dh, n, 1.0f, scores, n, v, ld, 0.0f, o, ldo);
         for (int r = 0; r < rows; r++) {
             const float inv = 1.0f / sums[r];
             for (int j = 0; j < dh; j++)

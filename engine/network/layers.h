@@ -24,7 +24,7 @@ void gelu(float *x, size_t n);
 void silu(float *x, size_t n);
 
 /* out[rows, n_out] = in[rows, n_in] W^T (+ b), W = [n_out, n_in] with leading
- * dimension ldw.  One sgemm call; OpenBLAS must be single-threaded here. */
+ * dimension ldw.  One gemm_nt call. */
 void linear(float *out, int ldo, const float *in, int ldi, const float *w,
             int ldw, const float *b, int rows, int n_in, int n_out);
 

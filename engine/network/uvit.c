@@ -9,15 +9,15 @@
  * pieces - tiles of one image's rows (at most 256, as few tiles as that
  * allows) by 256 columns, one (image, head) pair - that depend only on the
  * model's shape, never on the thread count or the batch size, and each
- * piece is computed by one thread with single-threaded OpenBLAS.
+ * piece is computed by one thread with a single-threaded gemm (gemm.h).
  * The bytes out are therefore the same for any thread count and for an image
  * alone or inside a batch. */
 #include "network/uvit.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "network/gemm.h"
 #include "network/layers.h"
 #include "core/status.h"
 #include "core/team.h"
@@ -302,6 +302,7 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
     w->Hd = m->mlp_hidden;
     w->heads = in->num_heads;
     w->dh = w->D / w->heads;
+    gemm_init();
     w->team = team_new(threads);
     const size_t rows = (size_t)max_batch * w->S;
     const int nth = w->team ? team_size(w->team) : 0;
@@ -337,11 +338,7 @@ dctdiff_status uvit_forward(uvit_workspace *w, int n, const float *x,
         if (labels[i] < 0 || labels[i] >= classes)
             return dd_fail(err, DCTDIFF_E_ARG, "label %d is outside 0..%d",
                            labels[i], classes - 1);
-    /* each piece is single-threaded; the team provides the parallelism */
-    const int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
     network(w, n, x, tau, labels, eps);
-    openblas_set_num_threads(blas_threads);
     return DCTDIFF_OK;
 }
 

@@ -13,7 +13,7 @@
 #include "upscale/upscaler.h"
 #include "core/color.h"
 #include "core/dct.h"
-#include "core/pool.h"
+#include "core/team.h"
 #include "upscale/pixel_rows.h"
 #include "core/status.h"
 
@@ -161,12 +161,12 @@ static void block_rows(void *arg, int ith, int nth)
 }
 
 static dctdiff_status paper_run(void *impl, const dctdiff_image *src, int s0, int y0, int y1,
-                                dctdiff_image *dst, int threads, dctdiff_error *err)
+                                dctdiff_image *dst, team *team, dctdiff_error *err)
 {
     const paper *p = impl;
     int rows = 4 * p->factor;
     paper_job j = { p, src, dst, s0, y0, y1, y0 / rows, (y1 + rows - 1) / rows, NULL, 0 };
-    int nth = pool_threads(threads);
+    int nth = team_size(team);
     size_t row = (size_t)(p->dst_w > p->src_w ? p->dst_w : p->src_w) * p->channels;
     j.scratch_floats = 2 * plane_floats(p) * p->planes + row;
     size_t bytes = dd_mul_size((size_t)nth, j.scratch_floats * sizeof(float), err);
@@ -175,7 +175,7 @@ static dctdiff_status paper_run(void *impl, const dctdiff_image *src, int s0, in
     j.scratch = malloc(bytes);
     if (!j.scratch)
         return dd_fail(err, DCTDIFF_E_NOMEM, "cannot allocate %zu bytes of block rows", bytes);
-    pool_run(nth, block_rows, &j);
+    team_run(team, block_rows, &j);
     free(j.scratch);
     return DCTDIFF_OK;
 }

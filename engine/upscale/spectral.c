@@ -4,7 +4,7 @@
  * and every output value is one fixed sum, so the bytes do not depend on the
  * thread count. */
 #include "upscale/upscaler.h"
-#include "core/pool.h"
+#include "core/team.h"
 #include "upscale/resample.h"
 #include "upscale/pixel_rows.h"
 #include "core/status.h"
@@ -68,12 +68,12 @@ static void column_pass(void *arg, int ith, int nth)
 }
 
 static dctdiff_status spectral_run(void *impl, const dctdiff_image *src, int s0, int y0,
-                                   int y1, dctdiff_image *dst, int threads,
+                                   int y1, dctdiff_image *dst, team *team,
                                    dctdiff_error *err)
 {
     const spectral *s = impl;
     spectral_job j = { s, src, dst, s0, s0 + src->height, y0, y1, NULL, NULL, 0 };
-    int nth = pool_threads(threads);
+    int nth = team_size(team);
     size_t padded = (size_t)(s->x.n_in + 2 * RESAMPLE_PAD) * s->channels;
     j.scratch_floats = padded > band_row_floats(s) ? padded : band_row_floats(s);
     size_t band = dd_mul_size((size_t)src->height, band_row_floats(s) * sizeof(float), err);
@@ -86,8 +86,8 @@ static dctdiff_status spectral_run(void *impl, const dctdiff_image *src, int s0,
     if (!j.band || !j.scratch) {
         st = dd_fail(err, DCTDIFF_E_NOMEM, "cannot allocate a %zu-byte upscaling band", band);
     } else {
-        pool_run(nth, row_pass, &j);
-        pool_run(nth, column_pass, &j);
+        team_run(team, row_pass, &j);
+        team_run(team, column_pass, &j);
     }
     free(j.band);
     free(j.scratch);

@@ -64,11 +64,14 @@ dctdiff_status dctdiff_upscaler_new(int src_w, int src_h, int dst_w, int dst_h, 
     dctdiff_upscaler *u = calloc(1, sizeof *u);
     if (!u)
         return dd_fail(err, DCTDIFF_E_NOMEM, "cannot allocate an upscaler");
-    *u = (dctdiff_upscaler){ src_w, src_h, dst_w, dst_h, channels, p->threads, 1, NULL, NULL };
-    dctdiff_status st = p->method == DCTDIFF_UPSCALE_PAPER
+    *u = (dctdiff_upscaler){ src_w, src_h, dst_w, dst_h, channels, team_new(p->threads), 1,
+                             NULL, NULL };
+    dctdiff_status st = !u->team ? dd_fail(err, DCTDIFF_E_NOMEM, "cannot start upscaling threads")
+                        : p->method == DCTDIFF_UPSCALE_PAPER
                             ? upscaler_paper_new(u, err)
                             : upscaler_spectral_new(u, p->filter, err);
     if (st != DCTDIFF_OK) {
+        team_free(u->team);
         free(u);
         return st;
     }
@@ -81,6 +84,7 @@ void dctdiff_upscaler_free(dctdiff_upscaler *u)
     if (!u)
         return;
     u->ops->free(u->impl);
+    team_free(u->team);
     free(u);
 }
 
@@ -134,7 +138,7 @@ dctdiff_status dctdiff_upscaler_run_rows(dctdiff_upscaler *u, const dctdiff_imag
         st = check_image(dst_rows, "output band", u->dst_w, dst_y1 - dst_y0, u->channels, err);
     if (st != DCTDIFF_OK)
         return st;
-    return u->ops->run(u->impl, src_rows, s0, dst_y0, dst_y1, dst_rows, u->threads, err);
+    return u->ops->run(u->impl, src_rows, s0, dst_y0, dst_y1, dst_rows, u->team, err);
 }
 
 /* Rows [y0, y0 + n) of img, sharing its pixels. */
@@ -178,7 +182,7 @@ dctdiff_status dctdiff_upscale(const dctdiff_image *src, dctdiff_image *dst,
         int y0 = i * rows, y1 = y0 + rows < u->dst_h ? y0 + rows : u->dst_h, s0, s1;
         u->ops->input_rows(u->impl, y0, y1, &s0, &s1);
         dctdiff_image in = band_of(src, s0, s1 - s0), out = band_of(dst, y0, y1 - y0);
-        st = u->ops->run(u->impl, &in, s0, y0, y1, &out, u->threads, err);
+        st = u->ops->run(u->impl, &in, s0, y0, y1, &out, u->team, err);
     }
     if (st == DCTDIFF_OK && p && p->progress)
         p->progress(p->progress_user, total, total, "upscale");

@@ -4,6 +4,7 @@
 #define DCTDIFF_UPSCALER_H
 
 #include "dctdiff.h"
+#include "core/team.h"
 
 typedef struct {
     /* Source rows [*s0, *s1) that output rows [y0, y1) read. */
@@ -11,12 +12,13 @@ typedef struct {
     /* src holds the rows input_rows named, starting at row s0; writes output
      * rows [y0, y1) into dst (whose row 0 is output row y0). */
     dctdiff_status (*run)(void *impl, const dctdiff_image *src, int s0, int y0, int y1,
-                          dctdiff_image *dst, int threads, dctdiff_error *err);
+                          dctdiff_image *dst, team *team, dctdiff_error *err);
     void (*free)(void *impl);
 } upscaler_ops;
 
 struct dctdiff_upscaler {
-    int src_w, src_h, dst_w, dst_h, channels, threads;
+    int src_w, src_h, dst_w, dst_h, channels;
+    team *team;   /* started once, serves every band */
     int granule;  /* whole-image strips are a multiple of this many rows */
     const upscaler_ops *ops;
     void *impl;
