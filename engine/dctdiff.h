@@ -222,6 +222,9 @@ typedef enum {
     DCTDIFF_SAMPLER_DDIM,           /* deterministic DDIM (eta 0) */
     DCTDIFF_SAMPLER_EULER_ODE,      /* Euler, probability-flow ODE */
     DCTDIFF_SAMPLER_EULER_SDE,      /* Euler-Maruyama, reverse SDE */
+    DCTDIFF_SAMPLER_DPMPP_2M,       /* DPM-Solver++ 2M, multistep */
+    DCTDIFF_SAMPLER_DPMPP_3M,       /* DPM-Solver++ 3M, multistep */
+    DCTDIFF_SAMPLER_UNIPC,          /* UniPC (bh2), multistep */
     DCTDIFF_SAMPLER_COUNT_
 } dctdiff_sampler;
 

@@ -13,4 +13,7 @@ N_("DPM-Solver (official, fast)")
 N_("DDIM (deterministic)")
 N_("Euler (probability-flow ODE)")
 N_("Euler-Maruyama (stochastic)")
+N_("DPM-Solver++ 2M (multistep)")
+N_("DPM-Solver++ 3M (multistep)")
+N_("UniPC (multistep, predictor-corrector)")
 #endif

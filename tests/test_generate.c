@@ -248,7 +248,10 @@ int main(void)
     CHECK(dctdiff_enum_lookup(t, "dpm-solver") == DCTDIFF_SAMPLER_DPM_SOLVER &&
               dctdiff_enum_lookup(t, "ddim") == DCTDIFF_SAMPLER_DDIM &&
               dctdiff_enum_lookup(t, "euler-ode") == DCTDIFF_SAMPLER_EULER_ODE &&
-              dctdiff_enum_lookup(t, "euler-sde") == DCTDIFF_SAMPLER_EULER_SDE,
+              dctdiff_enum_lookup(t, "euler-sde") == DCTDIFF_SAMPLER_EULER_SDE &&
+              dctdiff_enum_lookup(t, "dpm-solver++-2m") == DCTDIFF_SAMPLER_DPMPP_2M &&
+              dctdiff_enum_lookup(t, "dpm-solver++-3m") == DCTDIFF_SAMPLER_DPMPP_3M &&
+              dctdiff_enum_lookup(t, "unipc") == DCTDIFF_SAMPLER_UNIPC,
           "sampler names");
     if (m && cond) {
         test_determinism(m);

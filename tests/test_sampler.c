@@ -116,7 +116,7 @@ static double gauss_error(dctdiff_sampler kind, int steps, double t_end, int *ev
 {
     gauss g = { sched4, 0.3, 0 };
     sampler_run r = { kind, steps, g.s, 2, 4, 0, 0, gauss_eps, NULL, &g, NULL };
-    float x[8], scratch[32];
+    float x[8], scratch[40];
     for (int i = 0; i < 8; i++)
         x[i] = (float)(i - 3.5) * 0.5f;
     float x1[8];
@@ -151,6 +151,19 @@ static void test_gaussian_exact(void)
     double u50 = gauss_error(DCTDIFF_SAMPLER_EULER_ODE, 50, 0.0, &ev);
     double u500 = gauss_error(DCTDIFF_SAMPLER_EULER_ODE, 500, 0.0, &ev);
     CHECK(ev == 500 && u500 < u50 / 5 && u500 < 2e-2, "Euler ODE 50: %g, 500: %g", u50, u500);
+    /* multistep: DPM-Solver++ 2M is second order; 3M and UniPC beat it, and
+     * UniPC's corrector makes its first steps third order too */
+    double m40 = gauss_error(DCTDIFF_SAMPLER_DPMPP_2M, 40, 1e-4, &ev);
+    double m80 = gauss_error(DCTDIFF_SAMPLER_DPMPP_2M, 80, 1e-4, &ev);
+    CHECK(ev == 80 && m40 / m80 > 3.5 && m40 / m80 < 4.5, "2M 40 -> 80 steps: %g -> %g",
+          m40, m80);
+    double t40 = gauss_error(DCTDIFF_SAMPLER_DPMPP_3M, 40, 1e-4, &ev);
+    double t80 = gauss_error(DCTDIFF_SAMPLER_DPMPP_3M, 80, 1e-4, &ev);
+    CHECK(ev == 80 && t40 < m40 / 2 && t80 < m80 / 2, "3M 40: %g, 80: %g", t40, t80);
+    double u40 = gauss_error(DCTDIFF_SAMPLER_UNIPC, 40, 1e-4, &ev);
+    double u80 = gauss_error(DCTDIFF_SAMPLER_UNIPC, 80, 1e-4, &ev);
+    CHECK(ev == 80 && u40 / u80 > 7.0 && u40 < t40 / 10, "UniPC 40 -> 80: %g -> %g",
+          u40, u80);
     for (int steps = 1; steps <= 3; steps++) {
         for (int kind = 0; kind < DCTDIFF_SAMPLER_COUNT_; kind++) {
             double e = gauss_error((dctdiff_sampler)kind, steps, 1e-4, &ev);
@@ -182,7 +195,7 @@ static void test_sde_distribution(void)
     gauss_big gb = { { sched4, 0.3, 0 }, n };
     sampler_run r = { DCTDIFF_SAMPLER_EULER_SDE, 200, gb.g.s, batch, len, 77, 0,
                       gauss_eps_big, NULL, &gb, NULL };
-    float *x = malloc(n * sizeof *x), *scratch = malloc(4 * n * sizeof *scratch);
+    float *x = malloc(n * sizeof *x), *scratch = malloc(sampler_scratch_floats(&r) * sizeof *scratch);
     for (size_t i = 0; i < n; i++) /* any start: the SDE forgets it by t = 0 */
         x[i] = (float)(((i * 7919) % 1000) / 500.0 - 1.0);
     CHECK(sampler_sample(&r, x, scratch, NULL) == DCTDIFF_OK, "SDE run");
@@ -206,7 +219,7 @@ static dctdiff_status stop_eps(void *user, const float *x, double t, float *eps)
 static void test_refusals(void)
 {
     int calls = 0;
-    float x[4] = { 0 }, scratch[16];
+    float x[4] = { 0 }, scratch[20];
     sampler_run r = { DCTDIFF_SAMPLER_DPM_SOLVER, 10, sched1, 1, 4, 0, 0, stop_eps, NULL,
                       &calls, NULL };
     dctdiff_error err = { 0 };
@@ -260,7 +273,7 @@ static void test_against_pytorch(void)
           "sampler fixture header");
     net_eval e = { NULL, n };
     CHECK(uvit_workspace_new(m, n, 2, &e.ws, &err) == DCTDIFF_OK, "workspace");
-    float *x = malloc(4 * len), *want = malloc(4 * len), *scratch = malloc(16 * len);
+    float *x = malloc(4 * len), *want = malloc(4 * len), *scratch = malloc(20 * len);
     for (int k = 0; e.ws && k < runs && size == 28 + runs * (16 + 4 * len); k++) {
         const unsigned char *rec = buf + 28 + k * (16 + 4 * len);
         int32_t kind_steps[2];

@@ -40,7 +40,8 @@ from dctdiff_py.schedule import VPSchedule  # noqa: E402
 from dctdiff_py.uvit import UViT  # noqa: E402
 
 OUT = os.path.join(HERE, '..', 'tests', 'fixtures')
-SAMPLER_IDS = {'dpm-solver': 0, 'ddim': 1, 'euler-ode': 2}
+SAMPLER_IDS = {'dpm-solver': 0, 'ddim': 1, 'euler-ode': 2, 'dpm-solver++-2m': 4,
+               'dpm-solver++-3m': 5, 'unipc': 6}
 
 MODELS = {
     'uvit_b2': dict(block_size=2, low_freqs=4, eta=244.925, classes=0, snr=4.0),

@@ -24,6 +24,9 @@ static const dctdiff_enum_entry sampler_table[] = {
     { DCTDIFF_SAMPLER_DDIM, "ddim", "DDIM (deterministic)" },
     { DCTDIFF_SAMPLER_EULER_ODE, "euler-ode", "Euler (probability-flow ODE)" },
     { DCTDIFF_SAMPLER_EULER_SDE, "euler-sde", "Euler-Maruyama (stochastic)" },
+    { DCTDIFF_SAMPLER_DPMPP_2M, "dpm-solver++-2m", "DPM-Solver++ 2M (multistep)" },
+    { DCTDIFF_SAMPLER_DPMPP_3M, "dpm-solver++-3m", "DPM-Solver++ 3M (multistep)" },
+    { DCTDIFF_SAMPLER_UNIPC, "unipc", "UniPC (multistep, predictor-corrector)" },
     { 0, NULL, NULL },
 };
 

@@ -1,5 +1,6 @@
 /* sampler.c - DPM-Solver (fast singlestep, noise prediction), DDIM (eta 0),
- * Euler probability-flow ODE and Euler-Maruyama reverse SDE.
+ * Euler probability-flow ODE and Euler-Maruyama reverse SDE, and the entry
+ * point that also dispatches to the multistep samplers (multistep.c).
  *
  * Reference: method.md §5.  The DPM-Solver here is the "fast" variant of the
  * original DPM-Solver (Lu et al. 2022): lambda-uniform grid from t = 1 to
@@ -9,6 +10,7 @@
 
 #include <math.h>
 
+#include "generate/multistep.h"
 #include "generate/rng.h"
 #include "core/status.h"
 
@@ -72,22 +74,32 @@ int sampler_can_condition(dctdiff_sampler kind)
 
 size_t sampler_scratch_floats(const sampler_run *r)
 {
-    return 4 * (size_t)r->batch * r->sample_len;
+    const size_t n = (size_t)r->batch * r->sample_len, own = 4 * n;
+    const size_t multi = multistep_scratch_floats(n);
+    return own > multi ? own : multi;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Element-wise updates                                                     */
 
-/* out = a x + b p + c q  (q may be NULL), in double, rounded once. */
+void sampler_combine(float *out, size_t n, int terms, const double *c,
+                     const float *const *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        double sum = c[0] * v[0][i];
+        for (int k = 1; k < terms; k++)
+            sum += c[k] * v[k][i];
+        out[i] = (float)sum;
+    }
+}
+
+/* out = a x + b p + c q  (q may be NULL). */
 static void lincomb(float *out, size_t n, double a, const float *x, double b,
                     const float *p, double c, const float *q)
 {
-    for (size_t i = 0; i < n; i++) {
-        double v = a * x[i] + b * p[i];
-        if (q)
-            v += c * q[i];
-        out[i] = (float)v;
-    }
+    const double coef[3] = { a, b, c };
+    const float *v[3] = { x, p, q };
+    sampler_combine(out, n, q ? 3 : 2, coef, v);
 }
 
 typedef struct {
@@ -285,6 +297,13 @@ dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
     case DCTDIFF_SAMPLER_EULER_ODE:
     case DCTDIFF_SAMPLER_EULER_SDE:
         s = run_euler(&st, r->kind == DCTDIFF_SAMPLER_EULER_SDE, x);
+        break;
+    case DCTDIFF_SAMPLER_DPMPP_2M:
+    case DCTDIFF_SAMPLER_DPMPP_3M:
+        s = multistep_sample(r, r->kind == DCTDIFF_SAMPLER_DPMPP_2M ? 2 : 3, 0, x, scratch);
+        break;
+    case DCTDIFF_SAMPLER_UNIPC:
+        s = multistep_sample(r, SAMPLER_UNIPC_ORDER, 1, x, scratch);
         break;
     default:
         return dd_fail(err, DCTDIFF_E_ARG, "unknown sampler %d", (int)r->kind);

@@ -1,6 +1,6 @@
 /* sampler.h - reverse-diffusion samplers over a batch of token tensors.
  *
- * All four samplers share one signature: a noise-prediction callback, the
+ * All samplers share one signature: a noise-prediction callback, the
  * schedule, and the state x (overwritten in place, from noise at t = 1 to the
  * sample).  Scalars (times, coefficients) are shared by the whole batch and
  * computed in double; per-element arithmetic is done in double and rounded to
@@ -64,7 +64,10 @@ typedef struct {
  * sound.  A sampler that does not is refused for conditioned runs. */
 int sampler_can_condition(dctdiff_sampler kind);
 
-/* Floats of scratch sampler_sample needs: 4 x batch x sample_len. */
+/* UniPC's predictor order (its corrector adds one). */
+#define SAMPLER_UNIPC_ORDER 3
+
+/* Floats of scratch sampler_sample needs: 5 x batch x sample_len. */
 size_t sampler_scratch_floats(const sampler_run *r);
 
 /* Steps (solver updates, i.e. on_step calls) that a run makes. */
@@ -78,6 +81,11 @@ int sampler_dpm_orders(int nfe, int *orders);
  * (1 when sampling from noise) to SAMPLER_DPM_T_END, as torch.linspace lays
  * them out. */
 void sampler_lambda_grid(const vp_schedule *s, double t0, int k, double *t);
+
+/* out = sum of c[k] v[k] over terms vectors of n floats, in double, rounded
+ * to float once.  out may be one of the v. */
+void sampler_combine(float *out, size_t n, int terms, const double *c,
+                     const float *const *v);
 
 dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
                               dctdiff_error *err);
