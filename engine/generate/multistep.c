@@ -11,7 +11,11 @@
  * "DPM-Solver++" (Algorithm 2 and its third-order form); Zhao et al. 2023,
  * "UniPC" (UniP-p predictor, UniC corrector; the corrector's evaluation at
  * the predicted point is the next step's history, so it costs nothing and
- * the last step goes without it).  docs/generation.md lists the samplers. */
+ * the last step goes without it).  docs/generation.md lists the samplers.
+ *
+ * DPM-Solver++ honours conditioned runs (sampler_edit): its grid starts at
+ * t_start and the hook runs after every update.  UniPC does not: its
+ * corrector would need the evaluation at a state the hook then changes. */
 #include "generate/multistep.h"
 
 #include <math.h>
@@ -94,13 +98,41 @@ static void dpmpp_update(ms_state *st, int p, int i, float *x)
     sampler_combine(x, st->n, p + 1, c, v);
 }
 
+/* Forgets the newest prediction (a conditioned run redoes its step). */
+static void drop_newest(ms_state *st)
+{
+    float *slot = st->m[0];
+    for (int k = 0; k < HISTORY - 1; k++)
+        st->m[k] = st->m[k + 1];
+    st->m[HISTORY - 1] = slot;
+}
+
+/* A conditioned run's hook after the update of step i, if any. */
+static dctdiff_status after_update(const ms_state *st, int i, int pass, float *x, int *again)
+{
+    const sampler_edit *e = st->r->edit;
+    *again = 0;
+    if (!e || !e->after)
+        return DCTDIFF_OK;
+    return e->after(e->user, i, pass, st->t[i], st->t[i + 1], x, again);
+}
+
+/* A redo (the hook moved x back to t_i) replaces the step's own prediction
+ * and keeps the earlier ones. */
 static dctdiff_status run_dpmpp(ms_state *st, int order, float *x)
 {
     for (int i = 0; i < st->steps; i++) {
-        dctdiff_status s = predict_data(st, x, i);
-        if (s != DCTDIFF_OK)
-            return s;
-        dpmpp_update(st, step_order(st, order, i), i, x);
+        int again = 1;
+        for (int pass = 0; again; pass++) {
+            if (pass > 0)
+                drop_newest(st);
+            dctdiff_status s = predict_data(st, x, i);
+            if (s != DCTDIFF_OK)
+                return s;
+            dpmpp_update(st, step_order(st, order, i), i, x);
+            if ((s = after_update(st, i, pass, x, &again)) != DCTDIFF_OK)
+                return s;
+        }
     }
     return DCTDIFF_OK;
 }
@@ -232,7 +264,7 @@ dctdiff_status multistep_sample(const sampler_run *r, int order, int unipc, floa
     st.r = r;
     st.n = (size_t)r->batch * r->sample_len;
     st.steps = r->steps;
-    sampler_lambda_grid(&r->sched, 1.0, r->steps, st.t);
+    sampler_lambda_grid(&r->sched, r->edit ? r->edit->t_start : 1.0, r->steps, st.t);
     for (int i = 0; i <= r->steps; i++)
         st.lam[i] = sched_lambda(&r->sched, st.t[i]);
     for (int k = 0; k < HISTORY; k++)

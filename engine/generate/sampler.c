@@ -66,6 +66,8 @@ int sampler_can_condition(dctdiff_sampler kind)
     case DCTDIFF_SAMPLER_DDIM:
     case DCTDIFF_SAMPLER_EULER_ODE:
     case DCTDIFF_SAMPLER_EULER_SDE:
+    case DCTDIFF_SAMPLER_DPMPP_2M:
+    case DCTDIFF_SAMPLER_DPMPP_3M:
         return 1;
     default:
         return 0;
