@@ -3,7 +3,7 @@
 tests/test_sampler.c from the PyTorch reference (dctdiff_py.uvit and
 dctdiff_py.samplers).  Needs torch; run in the trixie root:
 
-    .ci/in-trixie /opt/trixie python3 weights/export_fixtures.py
+    .ci/in-root /opt/trixie python3 weights/export_fixtures.py
 
 Two tiny randomly initialised models (D 16, depth 2, 2 heads, stored as F16;
 the reference runs on the f16-rounded values, so the C engine sees the very

@@ -2,7 +2,7 @@
 """Generation benchmark: the C engine against PyTorch CPU on the same model,
 the same thread count, in the same run.  Run it in the trixie root (torch):
 
-    .ci/in-trixie /opt/trixie sh -c 'meson setup build-trixie && \\
+    .ci/in-root /opt/trixie sh -c 'meson setup build-trixie && \\
         ninja -C build-trixie bench-generate'
     or directly: bench_generate.py BENCH_EXE [--threads N] [--quick]
 
