@@ -18,6 +18,8 @@ import tempfile
 CONSOLE = os.environ.get("DCTDIFF_GIMP_CONSOLE")
 GUI = os.environ.get("DCTDIFF_GIMP_GUI")
 VERSION = os.environ.get("DCTDIFF_GIMP_VERSION", "")
+# The build's -Db_sanitize; meson sets *SAN_OPTIONS for every build.
+SANITIZED = os.environ.get("DCTDIFF_SANITIZE", "none") not in ("", "none")
 SANITIZERS = ("ASAN_OPTIONS", "UBSAN_OPTIONS")
 
 
@@ -49,12 +51,11 @@ class Gimp:
         # Whole stacks (fast_unwind_on_malloc=0): GLib and GIMP have no
         # frame pointers, and only a whole stack shows whose a leak is.
         self.reports = os.path.join(self.tmp, "sanitizer")
-        for key in SANITIZERS:
-            if key in os.environ:
-                self.env[key] = f"{os.environ[key]}:log_path={self.reports}"
-        if "ASAN_OPTIONS" in os.environ:
+        for key in SANITIZERS if SANITIZED else ():
+            self.env[key] = f"{os.environ.get(key, '')}:log_path={self.reports}"
+        if SANITIZED:
             self.env["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0"
-        if "LSAN_OPTIONS" in os.environ:
+        if SANITIZED and "LSAN_OPTIONS" in os.environ:
             self.env["LSAN_OPTIONS"] = os.environ["LSAN_OPTIONS"]
 
     def path(self, *parts):
@@ -103,7 +104,7 @@ class Gimp:
                                 start_new_session=True)
 
     def close(self):
-        if any(key in self.env for key in SANITIZERS):
+        if SANITIZED:
             findings = []
             for path in sorted(glob.glob(self.reports + ".*")):
                 with open(path, errors="replace") as f:
