@@ -114,6 +114,12 @@ typedef enum {
      * cosine factor does for a 2x2 box, evaluated as its equivalent
      * convolution so it runs in strips.  Any factor, any size. */
     DCTDIFF_UPSCALE_SPECTRAL,
+    /* Spectral plus the luma detail it cannot know, predicted by filters
+     * trained on photos (RAISR-style: one linear filter per local gradient
+     * angle, strength and coherence), built into the library.  x2 and x4
+     * natively; other sizes take the largest of those that fits, then
+     * spectral; below x2, spectral.  Assumes a bicubic-shrunk source. */
+    DCTDIFF_UPSCALE_LEARNED,
     DCTDIFF_UPSCALE_COUNT_
 } dctdiff_upscale_method;
 

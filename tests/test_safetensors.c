@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "model/safetensors.h"
+#include "core/safetensors.h"
 
 /* An in-memory file: 8-byte length, the header, the data. */
 typedef struct {

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "core/dct.h"
-#include "model/safetensors.h"
+#include "core/safetensors.h"
 #include "core/status.h"
 
 #define FORMAT_VERSION 1

@@ -1,6 +1,6 @@
 /* model.h - a loaded DCTdiff model: metadata and float32 weights.
  *
- * engine/model/model.c fills this from a safetensors file (engine/model/safetensors.c);
+ * engine/model/model.c fills this from a safetensors file (engine/core/safetensors.c);
  * engine/network/uvit.c reads it.  Weights are one allocation carved into named
  * tensors; the table in model.c binds each safetensors name to a field here
  * and its expected shape. */

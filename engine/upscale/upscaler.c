@@ -12,6 +12,7 @@
 static const dctdiff_enum_entry methods[] = {
     { DCTDIFF_UPSCALE_PAPER, "paper", "Paper (DCTdiff 4x4 blocks, x2)" },
     { DCTDIFF_UPSCALE_SPECTRAL, "spectral", "Spectral (seamless, any size)" },
+    { DCTDIFF_UPSCALE_LEARNED, "learned", "Learned (spectral plus trained detail)" },
     { 0, NULL, NULL },
 };
 
@@ -69,6 +70,8 @@ dctdiff_status dctdiff_upscaler_new(int src_w, int src_h, int dst_w, int dst_h, 
     dctdiff_status st = !u->team ? dd_fail(err, DCTDIFF_E_NOMEM, "cannot start upscaling threads")
                         : p->method == DCTDIFF_UPSCALE_PAPER
                             ? upscaler_paper_new(u, err)
+                        : p->method == DCTDIFF_UPSCALE_LEARNED
+                            ? upscaler_learned_new(u, p->filter, err)
                             : upscaler_spectral_new(u, p->filter, err);
     if (st != DCTDIFF_OK) {
         team_free(u->team);

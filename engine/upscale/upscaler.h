@@ -28,5 +28,12 @@ struct dctdiff_upscaler {
 dctdiff_status upscaler_spectral_new(dctdiff_upscaler *u, dctdiff_downscale_filter filter,
                                      dctdiff_error *err);
 dctdiff_status upscaler_paper_new(dctdiff_upscaler *u, dctdiff_error *err);
+dctdiff_status upscaler_learned_new(dctdiff_upscaler *u, dctdiff_downscale_filter filter,
+                                    dctdiff_error *err);
+
+/* u from first (source to intermediate) then second (intermediate to u's
+ * output); takes both, freeing them on failure. */
+dctdiff_status upscaler_two_stage_new(dctdiff_upscaler *u, const dctdiff_upscaler *first,
+                                      const dctdiff_upscaler *second, dctdiff_error *err);
 
 #endif

@@ -57,6 +57,8 @@ def commands(build, src, dst, side):
     big = 2 * side
     return [
         ('dctdiff spectral (default)', [cli, 'upscale', '-q', '--scale', '2', src, dst]),
+        ('dctdiff learned', [cli, 'upscale', '-q', '--scale', '2', '--method', 'learned', src,
+                             dst]),
         ('dctdiff paper', [cli, 'upscale', '-q', '--scale', '2', '--method', 'paper', src, dst]),
         ('vips resize', ['vips', 'resize', src, dst, '2']),
         ('convert Lanczos', ['convert', src, '-filter', 'Lanczos', '-resize',
@@ -84,20 +86,24 @@ def png_table(build, folder, side, repeat, tmp):
 
 def engine_table(lib, folder, side, repeat):
     img = photo(folder, side)
-    print('\n### engine only (ctypes, no PNG): %dx%d RGB u8 -> x2 (median of %d)\n'
+    methods = ('spectral', 'learned', 'paper')
+    print('\n### engine only (ctypes, no PNG): %dx%d RGB u8 -> x2 (median of %d, interleaved)\n'
           % (side, side, repeat))
-    print('| method | threads | wall (s) | Mpixel/s out |')
-    print('|---|---|---|---|')
-    for method in ('spectral', 'paper'):
-        for threads in (1, 0):
-            t = []
-            for _ in range(repeat):
+    print('| method | threads | wall (s) | vs spectral | Mpixel/s out |')
+    print('|---|---|---|---|---|')
+    for threads in (1, 0):
+        t = {m: [] for m in methods}
+        for _ in range(repeat):
+            for method in methods:
                 t0 = time.perf_counter()
                 lib.upscale(img, 2 * side, 2 * side, method=method, threads=threads)
-                t.append(time.perf_counter() - t0)
-            wall = statistics.median(t)
-            print('| %s | %s | %.2f | %.0f |' % (method, threads or 'all (%d)' % os.cpu_count(),
-                                                   wall, 4 * side * side / wall / 1e6))
+                t[method].append(time.perf_counter() - t0)
+        base = statistics.median(t['spectral'])
+        for method in methods:
+            wall = statistics.median(t[method])
+            print('| %s | %s | %.2f | %.2fx | %.0f |' % (
+                method, threads or 'all (%d)' % os.cpu_count(), wall, wall / base,
+                4 * side * side / wall / 1e6))
     sys.stdout.flush()
 
 

@@ -1,12 +1,14 @@
 /* fuzz_safetensors.c - libFuzzer target for the safetensors header parser
- * and, on what it accepts, the model metadata reader and tensor binding.
+ * and, on what it accepts, the model metadata reader and tensor binding and
+ * the learned upscaler's model reader.
  * Build with -Dfuzz=true and clang; tests/fuzz/replay.c runs the same entry
  * over the seed corpus as a plain meson test. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "model/model.h"
-#include "model/safetensors.h"
+#include "core/safetensors.h"
+#include "upscale/learned_model.h"
 
 /* Model headers are a few KB; bigger inputs only slow the fuzzer down. */
 #define MAX_INPUT (1u << 20)
@@ -32,6 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int i = 0; i < f->meta_count; i++)
         (void)safetensors_meta(f, f->meta_keys[i]);
+    learned_model lm;
+    if (learned_model_parse("fuzz", data, size, &lm, &err) == DCTDIFF_OK)
+        learned_model_free(&lm);
     dctdiff_model *m = NULL;
     if (model_from_safetensors(f, "fuzz", &m, &err) == DCTDIFF_OK)
         dctdiff_model_free(m);

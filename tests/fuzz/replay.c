@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "model/model.h"
-#include "model/safetensors.h"
+#include "core/safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

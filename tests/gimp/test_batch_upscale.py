@@ -42,7 +42,7 @@ image.delete()
 '''
 
 CASES = [(mode, method) for mode in ("RGB", "RGBA")
-         for method in ("spectral", "paper")]
+         for method in ("spectral", "paper", "learned")]
 
 try:
     files = {}

@@ -1,7 +1,7 @@
 /* safetensors.c - map a safetensors file and validate every byte of its
  * header before anyone reads a tensor.  A model file comes from the user's
  * disk or the internet: no offset or size in it is trusted. */
-#include "model/safetensors.h"
+#include "core/safetensors.h"
 
 #include <errno.h>
 #include <fcntl.h>

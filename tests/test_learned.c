@@ -1,0 +1,306 @@
+/* test_learned.c - the `learned` upscaler: the built-in models against the
+ * numpy reference's fixtures (tests/fixtures/make_learned_fixtures.py), the
+ * detail is luma only (alpha and colour differences stay spectral's), sizes
+ * that are not x2 or x4 go through the two-stage path, strips and threads
+ * do not change a byte, and bad models and arguments fail with a message.
+ * test_upscale.c runs its per-method checks (types, progress, cancel,
+ * constants) on this method too. */
+#include "check.h"
+#include "dctdiff.h"
+#include "upscale/learned_model.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const unsigned char dd_learned_x2[], dd_learned_x2_end[];
+
+static uint32_t rng_state = 77;
+
+static double uniform(void)
+{
+    rng_state = rng_state * 1664525u + 1013904223u;
+    return (rng_state >> 8) / (double)(1u << 24);
+}
+
+static dctdiff_image image_new(int w, int h, int c, dctdiff_pixel_type t)
+{
+    dctdiff_image img;
+    dctdiff_error err;
+    if (!CHECK(dctdiff_image_alloc(&img, w, h, c, t, &err) == DCTDIFF_OK, "alloc: %s", err.msg))
+        exit(check_finish("test_learned"));
+    memset(img.data, 0, img.stride * h);
+    return img;
+}
+
+/* Smooth random structure with edges, any type (values 0..1). */
+static void fill(dctdiff_image *img)
+{
+    size_t px = dctdiff_pixel_size(img->type);
+    double a = uniform() * 3, b = uniform() * 3;
+    for (int y = 0; y < img->height; y++)
+        for (int x = 0; x < img->width; x++)
+            for (int c = 0; c < img->channels; c++) {
+                double v = 0.5 + 0.3 * sin(0.4 * x * cos(a + c) + 0.4 * y * sin(b + c)) +
+                           0.15 * (uniform() - 0.5);
+                char *p = (char *)img->data + (size_t)y * img->stride + (x * img->channels + c) * px;
+                if (img->type == DCTDIFF_PIXEL_U8)
+                    *(uint8_t *)p = (uint8_t)lround(v * 255);
+                else if (img->type == DCTDIFF_PIXEL_U16)
+                    *(uint16_t *)p = (uint16_t)lround(v * 65535);
+                else
+                    *(float *)p = (float)v;
+            }
+}
+
+static dctdiff_status run(const dctdiff_image *src, dctdiff_image *dst, dctdiff_upscale_method m,
+                          int threads)
+{
+    dctdiff_upscale_params p;
+    dctdiff_upscale_params_init(&p);
+    p.method = m;
+    p.threads = threads;
+    dctdiff_error err = { 0 };
+    dctdiff_status st = dctdiff_upscale(src, dst, &p, &err);
+    CHECK(st == DCTDIFF_OK, "upscale (method %d) %dx%d -> %dx%d: %s", (int)m, src->width,
+          src->height, dst->width, dst->height, err.msg);
+    return st;
+}
+
+static int same_bytes(const dctdiff_image *a, const dctdiff_image *b)
+{
+    size_t row = (size_t)a->width * a->channels * dctdiff_pixel_size(a->type);
+    for (int y = 0; y < a->height; y++)
+        if (memcmp((char *)a->data + y * a->stride, (char *)b->data + y * b->stride, row))
+            return 0;
+    return 1;
+}
+
+static void check_fixture(const char *name)
+{
+    char path[256], magic[8];
+    int32_t hdr[5];
+    snprintf(path, sizeof path, "fixtures/learned_%s.bin", name);
+    FILE *f = fopen(path, "rb");
+    if (!CHECK(f != NULL, "cannot open %s", path))
+        return;
+    int ok = fread(magic, 1, 8, f) == 8 && memcmp(magic, "DDLRNFX\0", 8) == 0 &&
+             fread(hdr, sizeof hdr, 1, f) == 1 && hdr[0] == 1 && hdr[1] > 0 && hdr[2] > 0 &&
+             hdr[3] >= 1 && hdr[3] <= 4 && (hdr[4] == 2 || hdr[4] == 4);
+    int h = ok ? hdr[1] : 1, w = ok ? hdr[2] : 1, c = ok ? hdr[3] : 1, s = ok ? hdr[4] : 2;
+    dctdiff_image src = image_new(w, h, c, DCTDIFF_PIXEL_U8);
+    dctdiff_image want = image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
+    dctdiff_image got = image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
+    dctdiff_image spectral = image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
+    size_t n = (size_t)s * w * s * h * c;
+    ok = ok && fread(src.data, 1, src.stride * h, f) == src.stride * h &&
+         fread(want.data, sizeof(float), n, f) == n && fgetc(f) == EOF;
+    fclose(f);
+    if (CHECK(ok, "%s: bad header or size", path) &&
+        run(&src, &got, DCTDIFF_UPSCALE_LEARNED, 3) == DCTDIFF_OK &&
+        run(&src, &spectral, DCTDIFF_UPSCALE_SPECTRAL, 1) == DCTDIFF_OK) {
+        /* Filters summed in another order than numpy's: float32 rounding. */
+        check_close(path, got.data, want.data, n, 1e-5, 0);
+        double moved = 0;
+        for (size_t i = 0; i < n; i++)
+            moved = fmax(moved, fabs(((float *)want.data)[i] - ((float *)spectral.data)[i]));
+        CHECK(moved > 0.02, "%s: the reference barely differs from spectral (%g)", path, moved);
+    }
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&want);
+    dctdiff_image_release(&got);
+    dctdiff_image_release(&spectral);
+}
+
+/* RGBA: the alpha is spectral's byte for byte, and the detail is the same on
+ * R, G and B, so colour differences (no hue shifts, no fringes from the
+ * transparent pixels' colour) are spectral's up to rounding and clipping. */
+static void check_luma_only(void)
+{
+    dctdiff_image src = image_new(40, 31, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image l = image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
+    dctdiff_image s = image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
+    fill(&src);
+    for (int y = 0; y < 31; y++)  /* a transparent left third */
+        for (int x = 0; x < 13; x++)
+            ((uint8_t *)src.data)[y * src.stride + x * 4 + 3] = 0;
+    if (run(&src, &l, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK &&
+        run(&src, &s, DCTDIFF_UPSCALE_SPECTRAL, 2) == DCTDIFF_OK) {
+        int alpha = 0, hue = 0, detail = 0, visible = 0;
+        for (int i = 0; i < 80 * 62; i++) {
+            const float *a = (float *)l.data + i * 4, *b = (float *)s.data + i * 4;
+            alpha += a[3] != b[3];
+            if (b[3] < 0.05f || fmaxf(fmaxf(b[0], b[1]), b[2]) > 0.97f ||
+                fminf(fminf(b[0], b[1]), b[2]) < 0.03f)
+                continue;  /* unpremultiplying and clipping change the differences */
+            visible++;
+            hue += fabsf((a[0] - a[1]) - (b[0] - b[1])) > 1e-5f ||
+                   fabsf((a[2] - a[1]) - (b[2] - b[1])) > 1e-5f;
+            detail += fabsf(a[1] - b[1]) > 1e-3f;
+        }
+        CHECK(alpha == 0 && hue == 0 && detail * 4 > visible,
+              "luma only: %d alphas differ, %d hue changes, detail at %d of %d pixels", alpha,
+              hue, detail, visible);
+    }
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&l);
+    dctdiff_image_release(&s);
+}
+
+/* Below x2 on an axis the result is spectral's; x3 is learned x2, then
+ * spectral of that (checked by making the x2 image and enlarging it). */
+static void check_other_sizes(void)
+{
+    dctdiff_image src = image_new(21, 17, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image a = image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image b = image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
+    fill(&src);
+    run(&src, &a, DCTDIFF_UPSCALE_LEARNED, 1);
+    run(&src, &b, DCTDIFF_UPSCALE_SPECTRAL, 1);
+    CHECK(same_bytes(&a, &b), "x1.5 by x2.4: learned is not spectral's result");
+    dctdiff_image x2 = image_new(42, 34, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image x3 = image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image two = image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_upscale_params p;
+    dctdiff_upscale_params_init(&p);
+    p.method = DCTDIFF_UPSCALE_SPECTRAL;
+    p.filter = DCTDIFF_DOWNSCALE_NONE;
+    dctdiff_error err = { 0 };
+    if (run(&src, &x2, DCTDIFF_UPSCALE_LEARNED, 1) == DCTDIFF_OK &&
+        CHECK(dctdiff_upscale(&x2, &two, &p, &err) == DCTDIFF_OK, "%s", err.msg) &&
+        run(&src, &x3, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK)
+        CHECK(same_bytes(&x3, &two), "x3 is not learned x2 then spectral");
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&a);
+    dctdiff_image_release(&b);
+    dctdiff_image_release(&x2);
+    dctdiff_image_release(&x3);
+    dctdiff_image_release(&two);
+}
+
+/* Bands through the strip API equal the whole image, at native and
+ * two-stage sizes, for 1 to 7 threads; every channel count and type runs. */
+static void check_strips(int w, int h, int dw, int dh, int c, dctdiff_pixel_type t, int band,
+                         int threads)
+{
+    dctdiff_image src = image_new(w, h, c, t);
+    dctdiff_image whole = image_new(dw, dh, c, t);
+    dctdiff_image strips = image_new(dw, dh, c, t);
+    fill(&src);
+    run(&src, &whole, DCTDIFF_UPSCALE_LEARNED, 1);
+    dctdiff_upscale_params p;
+    dctdiff_upscale_params_init(&p);
+    p.method = DCTDIFF_UPSCALE_LEARNED;
+    p.threads = threads;
+    dctdiff_upscaler *u = NULL;
+    dctdiff_error err = { 0 };
+    dctdiff_status st = dctdiff_upscaler_new(w, h, dw, dh, c, &p, &u, &err);
+    CHECK(st == DCTDIFF_OK, "upscaler_new: %s", err.msg);
+    for (int y0 = 0; st == DCTDIFF_OK && y0 < dh; y0 += band) {
+        int y1 = y0 + band < dh ? y0 + band : dh, s0, s1;
+        dctdiff_upscaler_input_rows(u, y0, y1, &s0, &s1);
+        if (!CHECK(s0 >= 0 && s1 <= h && s1 > s0, "rows [%d,%d) need [%d,%d)", y0, y1, s0, s1))
+            break;
+        dctdiff_image in = image_new(w, s1 - s0, c, t);
+        memcpy(in.data, (char *)src.data + s0 * src.stride, (s1 - s0) * src.stride);
+        dctdiff_image out = strips;
+        out.height = y1 - y0;
+        out.data = (char *)strips.data + y0 * strips.stride;
+        st = dctdiff_upscaler_run_rows(u, &in, y0, y1, &out, &err);
+        CHECK(st == DCTDIFF_OK, "run_rows [%d,%d): %s", y0, y1, err.msg);
+        dctdiff_image_release(&in);
+    }
+    CHECK(same_bytes(&whole, &strips),
+          "%dx%dx%d type %d -> %dx%d: %d-row strips on %d threads differ from the whole image",
+          w, h, c, (int)t, dw, dh, band, threads);
+    dctdiff_upscaler_free(u);
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&whole);
+    dctdiff_image_release(&strips);
+}
+
+static void expect_error(dctdiff_status st, dctdiff_status want, const dctdiff_error *err,
+                         const char *what)
+{
+    CHECK(st == want && err->msg[0], "%s: status %d (want %d), message '%s'", what, (int)st,
+          (int)want, err->msg);
+}
+
+static void check_bad_args(void)
+{
+    dctdiff_image src = image_new(8, 8, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image x2 = image_new(16, 16, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image small = image_new(4, 8, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_upscale_params p;
+    dctdiff_upscale_params_init(&p);
+    p.method = DCTDIFF_UPSCALE_LEARNED;
+    p.filter = DCTDIFF_DOWNSCALE_BOX;
+    dctdiff_error err = { 0 };
+    expect_error(dctdiff_upscale(&src, &x2, &p, &err), DCTDIFF_E_ARG, &err, "box filter");
+    p.filter = DCTDIFF_DOWNSCALE_BICUBIC;
+    err = (dctdiff_error){ 0 };
+    expect_error(dctdiff_upscale(&src, &small, &p, &err), DCTDIFF_E_ARG, &err, "shrinking");
+    CHECK(dctdiff_enum_lookup(dctdiff_upscale_methods(), "learned") == DCTDIFF_UPSCALE_LEARNED,
+          "name table lacks learned");
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&x2);
+    dctdiff_image_release(&small);
+}
+
+/* The built-in file is read with the checked reader; damaged copies of it
+ * fail with a message and leak nothing (ASan). */
+static void check_model_errors(void)
+{
+    size_t size = (size_t)(dd_learned_x2_end - dd_learned_x2);
+    learned_model m;
+    dctdiff_error err = { 0 };
+    if (!CHECK(learned_model_parse("x2", dd_learned_x2, size, &m, &err) == DCTDIFF_OK &&
+                   m.factor == 2 && m.filters,
+               "built-in x2: %s", err.msg))
+        return;
+    learned_model_free(&m);
+    err = (dctdiff_error){ 0 };
+    expect_error(learned_model_parse("cut", dd_learned_x2, size / 2, &m, &err),
+                 DCTDIFF_E_FORMAT, &err, "truncated model");
+    unsigned char *copy = malloc(size);
+    if (!copy)
+        return;
+    static const char *edits[][2] = {
+        { "\"dctdiff-learned-upscale\"", "\"dctdiff-learned-upscalX\"" },
+        { "\"factor\":\"2\"", "\"factor\":\"3\"" },
+        { "\"radius\":\"5\"", "\"radius\":\"4\"" },
+    };
+    for (int e = 0; e < 3; e++) {
+        memcpy(copy, dd_learned_x2, size);
+        size_t hdr = size < 4096 ? size : 4096, len = strlen(edits[e][0]);
+        char *at = NULL;
+        for (size_t i = 8; i + len <= hdr && !at; i++)
+            if (memcmp(copy + i, edits[e][0], len) == 0)
+                at = (char *)copy + i;
+        if (!CHECK(at != NULL, "model header lacks %s", edits[e][0]))
+            continue;
+        memcpy(at, edits[e][1], len);
+        err = (dctdiff_error){ 0 };
+        expect_error(learned_model_parse("edited", copy, size, &m, &err), DCTDIFF_E_FORMAT,
+                     &err, edits[e][1]);
+    }
+    free(copy);
+}
+
+int main(void)
+{
+    check_fixture("x2_rgb");
+    check_fixture("x4_gray");
+    check_luma_only();
+    check_other_sizes();
+    check_strips(57, 45, 114, 90, 3, DCTDIFF_PIXEL_U16, 7, 3);
+    check_strips(30, 140, 60, 280, 1, DCTDIFF_PIXEL_U8, 200, 2);  /* > 128-row passes */
+    check_strips(23, 19, 92, 76, 4, DCTDIFF_PIXEL_F32, 13, 7);
+    check_strips(23, 19, 71, 50, 2, DCTDIFF_PIXEL_U8, 9, 1);     /* two stages */
+    check_strips(16, 9, 100, 40, 3, DCTDIFF_PIXEL_F32, 11, 2);   /* x4, then spectral */
+    check_bad_args();
+    check_model_errors();
+    return check_finish("test_learned");
+}
