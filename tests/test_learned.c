@@ -1,10 +1,9 @@
 /* test_learned.c - the `learned` upscaler: the built-in models against the
  * numpy reference's fixtures (tests/fixtures/make_learned_fixtures.py), the
  * detail is luma only (alpha and colour differences stay spectral's), sizes
- * that are not x2 or x4 go through the two-stage path, strips and threads
- * do not change a byte, and bad models and arguments fail with a message.
- * test_upscale.c runs its per-method checks (types, progress, cancel,
- * constants) on this method too. */
+ * that are not x2 or x4 go through the two-stage path, and bad models and
+ * arguments fail with a message.  test_upscale.c runs its per-method checks
+ * (types, threads, strips, progress, cancel, constants) on this method too. */
 #include "check.h"
 #include "dctdiff.h"
 #include "upscale/learned_model.h"
@@ -180,47 +179,6 @@ static void check_other_sizes(void)
     dctdiff_image_release(&two);
 }
 
-/* Bands through the strip API equal the whole image, at native and
- * two-stage sizes, for 1 to 7 threads; every channel count and type runs. */
-static void check_strips(int w, int h, int dw, int dh, int c, dctdiff_pixel_type t, int band,
-                         int threads)
-{
-    dctdiff_image src = image_new(w, h, c, t);
-    dctdiff_image whole = image_new(dw, dh, c, t);
-    dctdiff_image strips = image_new(dw, dh, c, t);
-    fill(&src);
-    run(&src, &whole, DCTDIFF_UPSCALE_LEARNED, 1);
-    dctdiff_upscale_params p;
-    dctdiff_upscale_params_init(&p);
-    p.method = DCTDIFF_UPSCALE_LEARNED;
-    p.threads = threads;
-    dctdiff_upscaler *u = NULL;
-    dctdiff_error err = { 0 };
-    dctdiff_status st = dctdiff_upscaler_new(w, h, dw, dh, c, &p, &u, &err);
-    CHECK(st == DCTDIFF_OK, "upscaler_new: %s", err.msg);
-    for (int y0 = 0; st == DCTDIFF_OK && y0 < dh; y0 += band) {
-        int y1 = y0 + band < dh ? y0 + band : dh, s0, s1;
-        dctdiff_upscaler_input_rows(u, y0, y1, &s0, &s1);
-        if (!CHECK(s0 >= 0 && s1 <= h && s1 > s0, "rows [%d,%d) need [%d,%d)", y0, y1, s0, s1))
-            break;
-        dctdiff_image in = image_new(w, s1 - s0, c, t);
-        memcpy(in.data, (char *)src.data + s0 * src.stride, (s1 - s0) * src.stride);
-        dctdiff_image out = strips;
-        out.height = y1 - y0;
-        out.data = (char *)strips.data + y0 * strips.stride;
-        st = dctdiff_upscaler_run_rows(u, &in, y0, y1, &out, &err);
-        CHECK(st == DCTDIFF_OK, "run_rows [%d,%d): %s", y0, y1, err.msg);
-        dctdiff_image_release(&in);
-    }
-    CHECK(same_bytes(&whole, &strips),
-          "%dx%dx%d type %d -> %dx%d: %d-row strips on %d threads differ from the whole image",
-          w, h, c, (int)t, dw, dh, band, threads);
-    dctdiff_upscaler_free(u);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&whole);
-    dctdiff_image_release(&strips);
-}
-
 static void expect_error(dctdiff_status st, dctdiff_status want, const dctdiff_error *err,
                          const char *what)
 {
@@ -295,11 +253,6 @@ int main(void)
     check_fixture("x4_gray");
     check_luma_only();
     check_other_sizes();
-    check_strips(57, 45, 114, 90, 3, DCTDIFF_PIXEL_U16, 7, 3);
-    check_strips(30, 140, 60, 280, 1, DCTDIFF_PIXEL_U8, 200, 2);  /* > 128-row passes */
-    check_strips(23, 19, 92, 76, 4, DCTDIFF_PIXEL_F32, 13, 7);
-    check_strips(23, 19, 71, 50, 2, DCTDIFF_PIXEL_U8, 9, 1);     /* two stages */
-    check_strips(16, 9, 100, 40, 3, DCTDIFF_PIXEL_F32, 11, 2);   /* x4, then spectral */
     check_bad_args();
     check_model_errors();
     return check_finish("test_learned");

@@ -588,6 +588,10 @@ int main(void)
     check_strips(DCTDIFF_UPSCALE_SPECTRAL, 57, 45, 131, 100, 7);
     check_strips(DCTDIFF_UPSCALE_SPECTRAL, 20, 90, 40, 180, 64);
     check_strips(DCTDIFF_UPSCALE_PAPER, 57, 45, 228, 180, 13);
+    check_strips(DCTDIFF_UPSCALE_LEARNED, 57, 45, 114, 90, 7);
+    check_strips(DCTDIFF_UPSCALE_LEARNED, 30, 140, 60, 280, 200);  /* > 128-row passes */
+    check_strips(DCTDIFF_UPSCALE_LEARNED, 23, 19, 71, 50, 9);      /* two stages */
+    check_strips(DCTDIFF_UPSCALE_LEARNED, 16, 9, 100, 40, 11);     /* x4, then spectral */
     check_stride();
     check_bad_args();
     return check_finish("test_upsample");
