@@ -1,6 +1,6 @@
 /* learned_model.h - the weights of the `learned` method: hashed residual
  * filters over the spectral method, one set per native factor, read from the
- * safetensors files built into the library (weights/models/learned-x*.
+ * safetensors files built into the library (weights/models/upscale/learned-x*.
  * safetensors; weights/learned/reference.py defines the model, train.py
  * writes the files). */
 #ifndef DCTDIFF_LEARNED_MODEL_H

@@ -1,7 +1,7 @@
 /* learned_weights.S - the `learned` method's model files, built into the
  * library so that every caller has them without looking for files.
- * engine/meson.build assembles this with weights/models on the assembler's
- * search path, again whenever a model changes.  learned_model.c reads them. */
+ * engine/meson.build assembles this with weights/models/upscale on the
+ * assembler's search path, again whenever a model changes.  learned_model.c reads them. */
     .section .rodata
     .balign 16
     .globl dd_learned_x2, dd_learned_x2_end, dd_learned_x4, dd_learned_x4_end
