@@ -20,6 +20,7 @@ static const char *const CMD = "generate";
 
 typedef struct {
     const char *model, *out, *init_noise, *preview_dir;
+    dctdiff_load_params load;
     int steps, sampler, count, class_label, threads, preview_every, quiet;
     int seed_given, count_given;
     uint64_t seed;
@@ -34,7 +35,11 @@ static void usage(FILE *fp)
           "goes to OUT.png; with --count above 1, -o names a folder (made if needed)\n"
           "that receives sample-0000.png, sample-0001.png, ...\n"
           "\n"
-          "  -m, --model=FILE       the model (.safetensors, see docs/model-format.md)\n"
+          "  -m, --model=FILE       the model: a .safetensors (docs/model-format.md) or\n"
+          "                         an official .pth (docs/official-models.md)\n"
+          "  -r, --release=NAME     the published checkpoint a .pth is (default: found\n"
+          "                         by its shapes and file name; dctdiff models --official)\n"
+          "      --config=FILE      a .pth's config as JSON (official field names)\n"
           "  -o, --output=PATH      OUT.png, or a folder\n"
           "  -n, --steps=N          network evaluations, 1..1000 (default: the model's)\n"
           "  -S, --sampler=NAME     ", fp);
@@ -67,9 +72,11 @@ static void usage(FILE *fp)
 /* 0: run; 1: --help was printed; -1: usage error, reported. */
 static int parse(int argc, char **argv, generate_opts *o)
 {
-    enum { OPT_SNR = 256, OPT_CLASS, OPT_NOISE, OPT_PEVERY, OPT_PDIR };
+    enum { OPT_SNR = 256, OPT_CLASS, OPT_NOISE, OPT_PEVERY, OPT_PDIR, OPT_CONFIG };
     static const struct option longopts[] = {
         { "model", required_argument, NULL, 'm' },
+        { "release", required_argument, NULL, 'r' },
+        { "config", required_argument, NULL, OPT_CONFIG },
         { "output", required_argument, NULL, 'o' },
         { "steps", required_argument, NULL, 'n' },
         { "sampler", required_argument, NULL, 'S' },
@@ -87,13 +94,16 @@ static int parse(int argc, char **argv, generate_opts *o)
         { NULL, 0, NULL, 0 }
     };
     *o = (generate_opts){ .sampler = -1, .count = 1, .class_label = -1 };
+    dctdiff_load_params_init(&o->load);
     optind = 0;
     opterr = 0;
     int c, r = 0;
     while (r == 0 &&
-           (c = getopt_long(argc, argv, ":m:o:n:S:s:c:u:t:qh", longopts, NULL)) != -1) {
+           (c = getopt_long(argc, argv, ":m:r:o:n:S:s:c:u:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': o->model = optarg; break;
+        case 'r': o->load.release = optarg; break;
+        case OPT_CONFIG: o->load.config_path = optarg; break;
         case 'o': o->out = optarg; break;
         case 'n': r = cli_parse_int(CMD, "--steps", optarg, 1, 1000, &o->steps); break;
         case 'S':
@@ -322,7 +332,7 @@ static int run(const generate_opts *o, dctdiff_error *err)
     dctdiff_model_info in;
     preview_ctx pv = { o, err, 0 };
     int r = -1;
-    if (dctdiff_model_load(o->model, &s.model, err) != DCTDIFF_OK)
+    if (dctdiff_model_open(o->model, &o->load, &s.model, err) != DCTDIFF_OK)
         goto done;
     dctdiff_model_get_info(s.model, &in);
     dctdiff_generate_params_init(&p);

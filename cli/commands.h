@@ -13,5 +13,7 @@ typedef struct {
 int cmd_upscale(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_edit(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 
 #endif

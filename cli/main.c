@@ -8,6 +8,8 @@ static const cli_command commands[] = {
     { "upscale", "enlarge an image in the DCT domain", cmd_upscale },
     { "generate", "sample new images from a DCTdiff model", cmd_generate },
     { "edit", "variations, fills and new detail of an image", cmd_edit },
+    { "convert", "write an official .pth checkpoint as a model file", cmd_convert },
+    { "models", "list installed models or the published checkpoints", cmd_models },
     { NULL, NULL, NULL }
 };
 

@@ -198,6 +198,11 @@ typedef struct {
     double eta;          /* every coefficient is divided by eta (double, as
                             the official float64 de-scaling needs) */
     dctdiff_chroma chroma;
+    /* The order coefficients are kept in: order[i] is the raster index
+     * (u*B + v) of a block's i-th kept coefficient, a permutation of
+     * 0..B*B-1.  NULL = the zig-zag of the official code.  A model's info
+     * points it at the model's own order (metadata dct.order). */
+    const int *order;
 } dctdiff_token_layout;
 
 /* Tokens in the grid, and floats in one token (blocks per token x m). */
@@ -236,10 +241,49 @@ typedef enum {
 
 DCTDIFF_API const dctdiff_enum_entry *dctdiff_samplers(void); /* ends with name NULL */
 
-/* Maps and validates a model file (safetensors, see docs/model-format.md). */
+/* Maps and validates a model file: a DCTdiff .safetensors
+ * (docs/model-format.md) or an official PyTorch .pth, whose config is found
+ * by its tensor shapes (docs/official-models.md).  Same as
+ * dctdiff_model_open with default params. */
 DCTDIFF_API dctdiff_status dctdiff_model_load(const char *path,
                                               dctdiff_model **out,
                                               dctdiff_error *err);
+
+/* How a .pth file's config is chosen (both NULL: by its tensor shapes, and
+ * by its file name where shapes tie).  A .safetensors file carries its own
+ * metadata; giving either for one is an error. */
+typedef struct {
+    const char *release;     /* an official checkpoint name (dctdiff_official_models) */
+    const char *config_path; /* a JSON file of official config fields */
+} dctdiff_load_params;
+
+DCTDIFF_API void dctdiff_load_params_init(dctdiff_load_params *p);
+DCTDIFF_API dctdiff_status dctdiff_model_open(const char *path,
+                                              const dctdiff_load_params *p,
+                                              dctdiff_model **out,
+                                              dctdiff_error *err);
+/* Reads only what describes a model (a safetensors header and metadata; a
+ * .pth's pickle and zip directory), checks every tensor's name and shape,
+ * and converts no weights: fast enough for a model chooser.  The info and
+ * metadata are those dctdiff_model_open gives; the model cannot generate
+ * (dctdiff_generate refuses it).  Free it with dctdiff_model_free. */
+DCTDIFF_API dctdiff_status dctdiff_model_describe(const char *path,
+                                                  const dctdiff_load_params *p,
+                                                  dctdiff_model **out,
+                                                  dctdiff_error *err);
+/* Writes the model in `in` (usually a .pth) as a DCTdiff .safetensors at
+ * `out`, tensors in their stored precision, with the metadata of its config.
+ * `out` appears only when complete. */
+DCTDIFF_API dctdiff_status dctdiff_model_convert(const char *in, const char *out,
+                                                 const dctdiff_load_params *p,
+                                                 dctdiff_error *err);
+/* The published checkpoints: name = what params.release takes
+ * ("celeba64-small-v2-ddim"), label = a one-line title.  Ends with name NULL. */
+DCTDIFF_API const dctdiff_enum_entry *dctdiff_official_models(void);
+/* The published file name and download address of official model i (an
+ * index into dctdiff_official_models), or NULL. */
+DCTDIFF_API const char *dctdiff_official_file(int i);
+DCTDIFF_API const char *dctdiff_official_url(int i);
 DCTDIFF_API void dctdiff_model_free(dctdiff_model *m);
 
 typedef struct {

@@ -341,6 +341,9 @@ void safetensors_close(safetensors_file *f)
     free(f->meta_keys);
     free(f->meta_values);
     free(f->strings);
+    for (int i = 0; i < f->owned_count; i++)
+        free(f->owned[i]);
+    free(f->owned);
     free(f);
 }
 

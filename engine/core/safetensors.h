@@ -31,6 +31,8 @@ typedef struct {
     const void *data;    /* count elements, little-endian, maybe unaligned */
 } safetensors_tensor;
 
+/* A table of named tensors: what safetensors_parse reads, and what pth.c
+ * fills from a .pth, so the model binding reads either alike. */
 typedef struct safetensors_file {
     safetensors_tensor *tensors;
     int count;
@@ -40,6 +42,8 @@ typedef struct safetensors_file {
     void *map;
     size_t map_size;
     char *strings;
+    void **owned;      /* buffers the tensors point into (pth.c), freed on close */
+    int owned_count;
 } safetensors_file;
 
 /* Maps and parses path.  Messages start with the file's base name. */

@@ -3,7 +3,8 @@
  * A token covers a 2B x 2B pixel area: its four Y blocks (TL, TR, BL, BR),
  * then for 4:2:0 the one co-located block of each half-size chroma plane, or
  * for 4:4:4 the four blocks of each full-size chroma plane.  A block keeps
- * its first m zig-zag coefficients, divided by eta.  The precision of each
+ * its first m coefficients in the layout's order (the zig-zag unless the
+ * model says otherwise), divided by eta.  The precision of each
  * step (double colour, float32 blocks and DCT, double inverse DCT, float32
  * planes and colour) follows the official code, so tokens and bytes match. */
 #include "core/color.h"
@@ -21,6 +22,24 @@
 int tokens_blocks_per_token(const dctdiff_token_layout *l)
 {
     return l->chroma == DCTDIFF_CHROMA_444 ? 12 : 6;
+}
+
+static int is_permutation(const int *order, int n)
+{
+    int seen[MAX_B * MAX_B] = {0};
+    for (int i = 0; i < n; i++)
+        if (order[i] < 0 || order[i] >= n || seen[order[i]]++)
+            return 0;
+    return 1;
+}
+
+/* The layout's coefficient order, or the zig-zag into buf. */
+static const int *order_of(const dctdiff_token_layout *l, int *buf)
+{
+    if (l->order)
+        return l->order;
+    dct_zigzag(l->block_size, buf);
+    return buf;
 }
 
 dctdiff_status dctdiff_token_layout_check(const dctdiff_token_layout *l, dctdiff_error *err)
@@ -42,6 +61,9 @@ dctdiff_status dctdiff_token_layout_check(const dctdiff_token_layout *l, dctdiff
     if (l->chroma != DCTDIFF_CHROMA_420 && l->chroma != DCTDIFF_CHROMA_444)
         return dd_fail(err, DCTDIFF_E_ARG, "chroma mode %d is neither 4:2:0 nor 4:4:4",
                        (int)l->chroma);
+    if (l->order && !is_permutation(l->order, B * B))
+        return dd_fail(err, DCTDIFF_E_ARG,
+                       "coefficient order does not list each of 0..%d once", B * B - 1);
     /* Token count times dim must fit an int (whole float count of a sample). */
     long long n = (long long)(l->width / (2 * B)) * (l->height / (2 * B));
     if (n * tokens_blocks_per_token(l) * l->low_freqs > INT_MAX)
@@ -180,9 +202,9 @@ dctdiff_status dctdiff_tokenize(const dctdiff_token_layout *l, const dctdiff_ima
 
     int B = l->block_size, m = l->low_freqs, nb = tokens_blocks_per_token(l);
     int M = l->width / (2 * B), rows = l->height / (2 * B);
-    int order[MAX_B * MAX_B];
+    int zigzag[MAX_B * MAX_B];
     float block[MAX_B * MAX_B];
-    dct_zigzag(B, order);
+    const int *order = order_of(l, zigzag);
     for (int r = 0; r < rows; r++)
         for (int q = 0; q < M; q++)
             for (int b = 0; b < nb; b++) {
@@ -241,9 +263,9 @@ dctdiff_status dctdiff_detokenize(const dctdiff_token_layout *l, const float *to
 
     int B = l->block_size, m = l->low_freqs, nb = tokens_blocks_per_token(l);
     int M = l->width / (2 * B), rows = l->height / (2 * B);
-    int order[MAX_B * MAX_B];
+    int zigzag[MAX_B * MAX_B];
     double coef[MAX_B * MAX_B];
-    dct_zigzag(B, order);
+    const int *order = order_of(l, zigzag);
     for (int r = 0; r < rows; r++)
         for (int q = 0; q < M; q++)
             for (int b = 0; b < nb; b++) {

@@ -134,6 +134,7 @@ static const dctdiff_enum_entry chroma_table[] = {
 static dctdiff_status read_order(const meta_reader *r, int B)
 {
     const char *v = dctdiff_model_get_meta(r->m, "dct.order");
+    r->m->info.layout.order = r->m->order;
     if (!v) {
         dct_zigzag(B, r->m->order);
         return DCTDIFF_OK;
@@ -200,8 +201,6 @@ static dctdiff_status read_arch(const meta_reader *r)
         (st = meta_int(r, "arch.mlp_time_embed", 0, 1, &m->mlp_time_embed)) ||
         (st = meta_int(r, "arch.num_classes", 0, 1 << 20, &in->num_classes)))
         return st;
-    if (in->depth % 2)
-        return meta_bad(r, "arch.depth", "must be even (in- and out-blocks pair up)");
     if (in->embed_dim % in->num_heads)
         return meta_bad(r, "arch.num_heads", "does not divide arch.embed_dim");
     m->mlp_hidden = ratio * in->embed_dim;
@@ -239,17 +238,18 @@ static dctdiff_status read_meta(const meta_reader *r)
     return DCTDIFF_OK;
 }
 
-static dctdiff_status copy_meta(dctdiff_model *m, const safetensors_file *f, const char *label,
+static dctdiff_status copy_meta(dctdiff_model *m, const char *const *keys,
+                                const char *const *values, int n, const char *label,
                                 dctdiff_error *err)
 {
-    m->meta_keys = calloc((size_t)f->meta_count + 1, sizeof *m->meta_keys);
-    m->meta_values = calloc((size_t)f->meta_count + 1, sizeof *m->meta_values);
+    m->meta_keys = calloc((size_t)n + 1, sizeof *m->meta_keys);
+    m->meta_values = calloc((size_t)n + 1, sizeof *m->meta_values);
     if (!m->meta_keys || !m->meta_values)
         return dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the metadata", label);
-    for (; m->meta_count < f->meta_count; m->meta_count++) {
+    for (; m->meta_count < n; m->meta_count++) {
         int i = m->meta_count;
-        m->meta_keys[i] = strdup(f->meta_keys[i]);
-        m->meta_values[i] = strdup(f->meta_values[i]);
+        m->meta_keys[i] = strdup(keys[i]);
+        m->meta_values[i] = strdup(values[i]);
         if (!m->meta_keys[i] || !m->meta_values[i]) {
             m->meta_count++;
             return dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the metadata", label);
@@ -429,7 +429,7 @@ static dctdiff_status check_unexpected(const binding *b, int n, const safetensor
 
 /* Binds, checks and converts every tensor into the float32 arena. */
 static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, const char *label,
-                                   dctdiff_error *err)
+                                   model_weights weights, dctdiff_error *err)
 {
     int depth = m->info.depth;
     size_t max = COUNT(model_fields) + (size_t)(depth + 1) * COUNT(block_fields);
@@ -452,6 +452,11 @@ static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, 
     }
     if (st == DCTDIFF_OK)
         st = check_unexpected(b, n, f, label, err);
+    m->info.parameters = (long long)total;
+    if (weights == MODEL_SHAPES_ONLY) {
+        free(b);
+        return st;
+    }
     size_t bytes = st == DCTDIFF_OK ? dd_mul_size(total, sizeof(float), err) : 0;
     if (st == DCTDIFF_OK && (bytes == 0 || !(m->arena = malloc(bytes))))
         st = dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for %zu weights", label, total);
@@ -461,7 +466,6 @@ static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, 
         *b[i].field = dst;
         dst += b[i].tensor->count;
     }
-    m->info.parameters = (long long)total;
     free(b);
     return st;
 }
@@ -488,19 +492,20 @@ dctdiff_status model_foreach_tensor(const dctdiff_model *m, model_tensor_fn fn,
 /* ------------------------------------------------------------------------ */
 /* Public interface                                                         */
 
-dctdiff_status model_from_safetensors(const safetensors_file *f, const char *label,
-                                     dctdiff_model **out, dctdiff_error *err)
+dctdiff_status model_build(const safetensors_file *f, const char *const *keys,
+                           const char *const *values, int n, const char *label,
+                           model_weights weights, dctdiff_model **out, dctdiff_error *err)
 {
     *out = NULL;
     dctdiff_model *m = calloc(1, sizeof *m);
     if (!m)
         return dd_fail(err, DCTDIFF_E_NOMEM, "%s: no memory for the model", label);
     meta_reader r = {m, label, err};
-    dctdiff_status st = copy_meta(m, f, label, err);
+    dctdiff_status st = copy_meta(m, keys, values, n, label, err);
     if (st == DCTDIFF_OK)
         st = read_meta(&r);
     if (st == DCTDIFF_OK)
-        st = load_tensors(m, f, label, err);
+        st = load_tensors(m, f, label, weights, err);
     if (st != DCTDIFF_OK) {
         dctdiff_model_free(m);
         return st;
@@ -509,18 +514,11 @@ dctdiff_status model_from_safetensors(const safetensors_file *f, const char *lab
     return DCTDIFF_OK;
 }
 
-dctdiff_status dctdiff_model_load(const char *path, dctdiff_model **out, dctdiff_error *err)
+dctdiff_status model_from_safetensors(const safetensors_file *f, const char *label,
+                                     dctdiff_model **out, dctdiff_error *err)
 {
-    if (!path || !out)
-        return dd_fail(err, DCTDIFF_E_ARG, "dctdiff_model_load: path and out must not be NULL");
-    *out = NULL;
-    const char *slash = strrchr(path, '/');
-    safetensors_file *f = NULL;
-    dctdiff_status st = safetensors_open(path, &f, err);
-    if (st == DCTDIFF_OK)
-        st = model_from_safetensors(f, slash ? slash + 1 : path, out, err);
-    safetensors_close(f);
-    return st;
+    return model_build(f, (const char *const *)f->meta_keys, (const char *const *)f->meta_values,
+                       f->meta_count, label, MODEL_WEIGHTS, out, err);
 }
 
 void dctdiff_model_free(dctdiff_model *m)

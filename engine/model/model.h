@@ -40,15 +40,25 @@ struct dctdiff_model {
     const float *dec_w, *dec_b;      /* [K, D], [K] */
 
     /* storage owned by the model */
-    float *arena;                    /* all weights, converted to float32 */
+    float *arena;                    /* all weights, converted to float32; NULL
+                                        when opened by dctdiff_model_describe */
     uvit_block *block_store;
     char **meta_keys, **meta_values; /* __metadata__, meta_count pairs */
     int meta_count;
 };
 
-/* The model in an already parsed safetensors file (dctdiff_model_load minus
- * the mapping; the fuzzer feeds it from memory).  label starts messages. */
+typedef enum { MODEL_SHAPES_ONLY = 0, MODEL_WEIGHTS } model_weights;
+
+/* The model of tensor table f (a safetensors file or a .pth) described by
+ * the metadata map keys/values.  MODEL_SHAPES_ONLY checks every name and
+ * shape but converts nothing (f's data may be NULL; arena stays NULL).
+ * label starts messages. */
 struct safetensors_file;
+dctdiff_status model_build(const struct safetensors_file *f, const char *const *keys,
+                           const char *const *values, int n, const char *label,
+                           model_weights weights, dctdiff_model **out, dctdiff_error *err);
+/* model_build with the file's own __metadata__ (the fuzzer feeds it from
+ * memory). */
 dctdiff_status model_from_safetensors(const struct safetensors_file *f, const char *label,
                                      dctdiff_model **out, dctdiff_error *err);
 

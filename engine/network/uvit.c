@@ -284,8 +284,11 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
     if (max_batch < 1)
         return dd_fail(err, DCTDIFF_E_ARG, "batch %d is not positive", max_batch);
     const dctdiff_model_info *in = &m->info;
-    if (in->num_heads < 1 || in->embed_dim % in->num_heads || in->depth < 2 ||
-        in->depth % 2)
+    if (!m->arena)
+        return dd_fail(err, DCTDIFF_E_ARG,
+                       "the model was opened by dctdiff_model_describe: it has no weights");
+    /* An odd depth has depth/2 in- and out-blocks, as the official UViT. */
+    if (in->num_heads < 1 || in->embed_dim % in->num_heads || in->depth < 2)
         return dd_fail(err, DCTDIFF_E_FORMAT,
                        "model shape D=%d heads=%d depth=%d is not a UViT",
                        in->embed_dim, in->num_heads, in->depth);

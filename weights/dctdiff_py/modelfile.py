@@ -155,7 +155,7 @@ def _check_meta(m):
              f"this reader knows version {FORMAT_VERSION}")
     d, depth, heads = m["arch.embed_dim"], m["arch.depth"], m["arch.num_heads"]
     _require(0 < d <= 65536, "arch.embed_dim", d, "out of range 1..65536")
-    _require(0 < depth <= 256 and depth % 2 == 0, "arch.depth", depth, "must be even, 2..256")
+    _require(2 <= depth <= 256, "arch.depth", depth, "must be 2..256")
     _require(0 < heads <= d and d % heads == 0, "arch.num_heads", heads,
              f"must divide embed_dim {d}")
     _require(0 < m["arch.mlp_ratio"] <= 64, "arch.mlp_ratio", m["arch.mlp_ratio"],

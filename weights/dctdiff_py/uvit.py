@@ -95,8 +95,7 @@ class UViT(nn.Module):
                  qkv_bias=False, mlp_time_embed=False, num_classes=0,
                  tokens=256, token_dim=24):
         super().__init__()
-        if depth % 2:
-            raise ValueError(f"depth {depth} must be even (in/out blocks pair up)")
+        # An odd depth builds depth // 2 in- and out-blocks, as the official UViT.
         d = embed_dim
         self.embed_dim = d
         self.num_classes = num_classes
