@@ -8,6 +8,7 @@
 #define DCTDIFF_OFFICIAL_H
 
 #include "model/config.h"
+#include "core/safetensors.h"
 
 typedef struct {
     const char *name;        /* "celeba64-small-v2-ddim": what --release takes */
@@ -26,5 +27,14 @@ int official_find(const char *name);
 const char *official_dataset(int i);
 /* The config checkpoint i was trained and evaluated with. */
 void official_config(int i, model_config *c);
+
+/* The metadata map of checkpoint i; label (the file's name) is recorded as
+ * train.checkpoint. */
+dctdiff_status official_metadata(int i, const char *label, meta_list *meta, dctdiff_error *err);
+/* The checkpoint whose network has exactly the tensors (names and shapes)
+ * of f; where several have, the one published as label.  Otherwise an error
+ * that lists the candidates or says there is none. */
+dctdiff_status official_match(const safetensors_file *f, const char *label, int *out,
+                              dctdiff_error *err);
 
 #endif

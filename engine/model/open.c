@@ -36,20 +36,6 @@ static const char *base_name(const char *path)
 /* ------------------------------------------------------------------------ */
 /* The config of a .pth                                                     */
 
-static dctdiff_status official_metadata(int i, const char *label, meta_list *meta,
-                                        dctdiff_error *err)
-{
-    const official_checkpoint *o = official_get(i);
-    model_config c;
-    official_config(i, &c);
-    char description[200];
-    snprintf(description, sizeof description, "%s, official weights", o->title);
-    /* The Hugging Face release states its licence; the Drive files none. */
-    config_origin origin = {o->name, description, official_dataset(i), o->release, label,
-                            strcmp(o->release, "v2") == 0 ? "CC-BY-4.0" : "", o->train_steps};
-    return config_metadata(&c, &origin, meta, err);
-}
-
 static dctdiff_status json_metadata(const char *config_path, const char *label,
                                     meta_list *meta, dctdiff_error *err)
 {
@@ -68,46 +54,6 @@ static dctdiff_status json_metadata(const char *config_path, const char *label,
     return config_metadata(&c, &origin, meta, err);
 }
 
-static int shapes_fit(const safetensors_file *f, int i, const char *label)
-{
-    meta_list meta;
-    dctdiff_model *m = NULL;
-    if (official_metadata(i, label, &meta, NULL) != DCTDIFF_OK)
-        return 0;
-    int fits = model_build(f, (const char *const *)meta.keys, (const char *const *)meta.values,
-                           meta.count, label, MODEL_SHAPES_ONLY, &m, NULL) == DCTDIFF_OK;
-    dctdiff_model_free(m);
-    meta_list_free(&meta);
-    return fits;
-}
-
-/* The official checkpoint whose shapes f has; the file name decides ties. */
-static dctdiff_status detect(const safetensors_file *f, const char *label, int *out,
-                             dctdiff_error *err)
-{
-    int fits[64], n = 0, named = -1;
-    for (int i = 0; i < official_count() && n < 64; i++)
-        if (shapes_fit(f, i, label)) {
-            fits[n++] = i;
-            if (strcmp(official_get(i)->file, label) == 0)
-                named = i;
-        }
-    if (n == 0)
-        return dd_fail(err, DCTDIFF_E_FORMAT,
-                       "%s: no published DCTdiff checkpoint has these tensors; describe it "
-                       "with a config file (--config FILE.json)", label);
-    *out = n == 1 ? fits[0] : named;
-    if (*out >= 0)
-        return DCTDIFF_OK;
-    char list[200] = "";
-    for (int i = 0; i < n; i++)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
-                 official_get(fits[i])->name);
-    return dd_fail(err, DCTDIFF_E_FORMAT,
-                   "%s: the tensors fit several published checkpoints (%s); name one "
-                   "with --release", label, list);
-}
-
 static dctdiff_status pth_metadata(const safetensors_file *f, const char *label,
                                    const dctdiff_load_params *p, meta_list *meta,
                                    dctdiff_error *err)
@@ -120,7 +66,7 @@ static dctdiff_status pth_metadata(const safetensors_file *f, const char *label,
     if (p->release && (i = official_find(p->release)) < 0)
         return dd_fail(err, DCTDIFF_E_ARG, "unknown release '%.60s' (dctdiff models --official "
                        "lists them)", p->release);
-    dctdiff_status st = i < 0 ? detect(f, label, &i, err) : DCTDIFF_OK;
+    dctdiff_status st = i < 0 ? official_match(f, label, &i, err) : DCTDIFF_OK;
     return st == DCTDIFF_OK ? official_metadata(i, label, meta, err) : st;
 }
 

@@ -4,7 +4,11 @@
  * Build with -Dfuzz=true and clang; tests/fuzz/replay.c runs the same entry
  * over the seed corpus as a plain meson test. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
 
 #include "model/model.h"
 #include "core/safetensors.h"
@@ -12,8 +16,6 @@
 
 /* Model headers are a few KB; bigger inputs only slow the fuzzer down. */
 #define MAX_INPUT (1u << 20)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,4 +44,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dctdiff_model_free(m);
     safetensors_close(f);
     return 0;
+}
+
+/* valid-tiny-* seeds must also load as models. */
+int fuzz_seed_accepted(const char *name, const uint8_t *data, size_t size, char *msg,
+                       size_t msg_size)
+{
+    safetensors_file *f = NULL;
+    dctdiff_model *m = NULL;
+    dctdiff_error err = {0};
+    int ok = safetensors_parse(name, data, size, &f, &err) == DCTDIFF_OK &&
+             (strncmp(name, "valid-tiny-", 11) != 0 ||
+              model_from_safetensors(f, name, &m, &err) == DCTDIFF_OK);
+    snprintf(msg, msg_size, "%s", err.msg);
+    dctdiff_model_free(m);
+    safetensors_close(f);
+    return ok;
 }
