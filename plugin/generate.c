@@ -62,7 +62,7 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                        "when the output is new layers"),
                                      TRUE, G_PARAM_READWRITE);
   gimp_procedure_add_file_argument (procedure, "model", _("Model _file"),
-                                    _("A DCTdiff model (.safetensors); none "
+                                    _("A DCTdiff model (.safetensors/.pth); none "
                                       "= the first installed model"),
                                     GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, NULL,
                                     G_PARAM_READWRITE);

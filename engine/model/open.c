@@ -175,15 +175,16 @@ dctdiff_status dctdiff_model_describe(const char *path, const dctdiff_load_param
 /* Converting                                                               */
 
 typedef struct {
-    const char *bad;   /* first tensor with a NaN or infinity */
+    char bad[64];   /* first tensor with a NaN or infinity ("" = none); the
+                       name is copied, model_foreach_tensor's lives only in it */
 } finite_check;
 
 static void check_finite(void *user, const char *name, const float *data, size_t count)
 {
     finite_check *c = user;
-    for (size_t i = 0; !c->bad && i < count; i++)
+    for (size_t i = 0; !c->bad[0] && i < count; i++)
         if (!isfinite(data[i]))
-            c->bad = name;
+            snprintf(c->bad, sizeof c->bad, "%s", name);
 }
 
 dctdiff_status dctdiff_model_convert(const char *in, const char *out,
@@ -196,10 +197,10 @@ dctdiff_status dctdiff_model_convert(const char *in, const char *out,
     dctdiff_status st = open_source(in, p, MODEL_WEIGHTS, &s, err);
     if (st == DCTDIFF_OK)
         st = model_build(s.f, s.keys, s.values, s.count, base_name(in), MODEL_WEIGHTS, &m, err);
-    finite_check fc = {NULL};
+    finite_check fc = {""};
     if (st == DCTDIFF_OK)
         st = model_foreach_tensor(m, check_finite, &fc, err);
-    if (st == DCTDIFF_OK && fc.bad)
+    if (st == DCTDIFF_OK && fc.bad[0])
         st = dd_fail(err, DCTDIFF_E_FORMAT, "%s: tensor '%s' holds a NaN or infinity",
                      base_name(in), fc.bad);
     if (st == DCTDIFF_OK)

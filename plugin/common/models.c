@@ -1,6 +1,8 @@
 /* models.c - model folders and loading (see models.h). */
 #include "models.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 static gchar *
@@ -19,6 +21,44 @@ models_user_folder (void)
   return g_build_filename (gimp_directory (), "dctdiff", "models", NULL);
 }
 
+/* A .pth carries only tensors: a FILE.json beside FILE.pth gives its config
+ * (official field names, docs/official-models.md); without one the engine
+ * finds the published checkpoint by the tensor shapes. */
+static gchar *
+config_beside (const gchar *path)
+{
+  gchar *json;
+
+  if (! g_str_has_suffix (path, ".pth"))
+    return NULL;
+  json = g_strdup_printf ("%.*s.json", (int) strlen (path) - 4, path);
+  if (g_file_test (json, G_FILE_TEST_IS_REGULAR))
+    return json;
+  g_free (json);
+  return NULL;
+}
+
+/* Describe (list) or open (weights) path, with its config if it has one. */
+static dctdiff_status
+open_model (const gchar    *path,
+            gboolean        weights,
+            dctdiff_model **m,
+            dctdiff_error  *err)
+{
+  dctdiff_load_params p;
+  dctdiff_status      st;
+  gchar              *json = config_beside (path);
+
+  dctdiff_load_params_init (&p);
+  p.config_path = json;
+  st = weights ? dctdiff_model_open (path, &p, m, err)
+               : dctdiff_model_describe (path, &p, m, err);
+  g_free (json);
+  return st;
+}
+
+/* Only the header and the tensor shapes are read: listing a folder of
+ * official checkpoints (hundreds of MB each) stays instant. */
 static ModelEntry *
 entry_for (const gchar *path)
 {
@@ -28,7 +68,7 @@ entry_for (const gchar *path)
   dctdiff_model_info info;
 
   e->path = g_strdup (path);
-  if (dctdiff_model_load (path, &m, &err) == DCTDIFF_OK)
+  if (open_model (path, FALSE, &m, &err) == DCTDIFF_OK)
     {
       dctdiff_model_get_info (m, &info);
       e->name       = g_strdup (info.name ? info.name : "");
@@ -62,7 +102,7 @@ list_folder (const gchar *folder)
   if (! dir)
     return NULL;
   while ((name = g_dir_read_name (dir)))
-    if (g_str_has_suffix (name, ".safetensors"))
+    if (g_str_has_suffix (name, ".safetensors") || g_str_has_suffix (name, ".pth"))
       g_ptr_array_add (files, g_build_filename (folder, name, NULL));
   g_dir_close (dir);
 
@@ -122,12 +162,12 @@ models_load_for (GFile   *file,
       gchar *user = models_user_folder ();
 
       g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("No DCTdiff model is installed; put a .safetensors model "
+                   _("No DCTdiff model is installed; put a .safetensors/.pth model "
                      "into %s or choose a model file."), user);
       g_free (user);
       return NULL;
     }
-  if (dctdiff_model_load (path, &m, &err) != DCTDIFF_OK)
+  if (open_model (path, TRUE, &m, &err) != DCTDIFF_OK)
     {
       g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
                    _("Cannot load the model %s: %s"), path, err.msg);

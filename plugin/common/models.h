@@ -3,7 +3,11 @@
  * Two folders are searched, in this order:
  *   <plug-in folder>/models          installed with the plug-in
  *   <GIMP profile>/dctdiff/models    the user's own (gimp_directory ())
- * Any *.safetensors file in them is offered in the model chooser. */
+ * Any *.safetensors or *.pth file in them is offered in the model chooser,
+ * named by what the engine reads from its header (for an official .pth: the
+ * published checkpoint its tensor shapes identify) with its native size.  A
+ * .pth is loaded directly, with FILE.json beside FILE.pth as its config when
+ * present: no conversion step, no cache. */
 #ifndef DCTDIFF_MODELS_H
 #define DCTDIFF_MODELS_H
 
@@ -14,7 +18,7 @@
 typedef struct
 {
   gchar *path;
-  gchar *name;       /* the model's own name, or the file name */
+  gchar *name;       /* the model's own name (a .pth: its checkpoint), or the file name */
   int    resolution; /* native size, 0 when the file could not be read */
   int    classes;    /* 0 = unconditional */
 } ModelEntry;
