@@ -211,6 +211,12 @@ static void check_layouts(void)
     l = good, l.eta = INFINITY, expect_bad_layout(l, "eta");
     l = good, l.chroma = (dctdiff_chroma)7, expect_bad_layout(l, "chroma");
     l = good, l.width = l.height = 1 << 20, expect_bad_layout(l, "too large");
+    static const int repeated[4] = {0, 1, 1, 3}, outside[4] = {0, 1, 2, 4};
+    static const int permuted[4] = {3, 2, 1, 0};
+    l = good, l.order = repeated, expect_bad_layout(l, "each of 0..3 once");
+    l = good, l.order = outside, expect_bad_layout(l, "each of 0..3 once");
+    l = good, l.order = permuted;
+    CHECK(dctdiff_token_layout_check(&l, NULL) == DCTDIFF_OK, "a permuted order rejected");
 }
 
 static void expect_bad_image(const dctdiff_token_layout *l, dctdiff_image img, const char *word)
