@@ -83,7 +83,11 @@ def test_meta():
     for key in ("name", "dct.eta", "schedule.snr_scale", "arch.depth"):
         broken = {k: v for k, v in meta.items() if k != key}
         check(refused(lambda: mf.parse_meta(broken), f"'{key}'", "missing"), f"missing {key}")
-    bad = [("arch.depth", "3", "even"), ("arch.num_heads", "3", "divide"),
+    # An odd depth is the official UViT's depth // 2 in- and out-blocks.
+    check(mf.parse_meta(dict(meta, **{"arch.depth": "3"}))["arch.depth"] == 3, "odd depth")
+    check(len([k for k in mf.tensor_shapes(**mf.uvit_kwargs(dict(meta, **{"arch.depth": "3"})))
+               if k.endswith("norm1.weight")]) == 3, "depth 3: in, mid and out block")
+    bad = [("arch.depth", "1", "2..256"), ("arch.num_heads", "3", "divide"),
            ("dct.tokens", "5", "gives 4"), ("dct.block_size", "3", "2, 4, 8 or 16"),
            ("dct.low_freqs", "17", "1..16"), ("dct.order", "0,1,2", "permutation"),
            ("dct.eta", "nan", "not a valid float"), ("sampler.default", "heun", "dpm-solver"),
