@@ -18,8 +18,8 @@ static void usage(FILE *fp)
           "List the models in the folders (default: the model search path) with\n"
           "their name, native size and classes; .safetensors and .pth files are\n"
           "read.  The search path is $DCTDIFF_MODEL_PATH (folders separated by ':')\n"
-          "followed by the GIMP plug-in's user folder,\n"
-          "${XDG_CONFIG_HOME:-~/.config}/GIMP/3.0/dctdiff/models.\n"
+          "followed by the GIMP plug-in's user folders,\n"
+          "${XDG_CONFIG_HOME:-~/.config}/GIMP/{3.0,3.2}/dctdiff/models.\n"
           "\n"
           "  -o, --official   list the published DCTdiff checkpoints instead\n"
           "  -h, --help       show this help\n", fp);
@@ -108,13 +108,18 @@ static void list_search_path(void)
          dir = strtok_r(NULL, ":", &save))
         list_folder(dir);
     free(copy);
+    /* The plug-in's user folder, for each GIMP 3 series it may be built for. */
+    static const char *const series[] = {"3.0", "3.2"};
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    char user[4096];
-    if (xdg && *xdg)
-        snprintf(user, sizeof user, "%s/GIMP/3.0/dctdiff/models", xdg);
-    else
-        snprintf(user, sizeof user, "%s/.config/GIMP/3.0/dctdiff/models", home ? home : "");
-    list_folder(user);
+    for (size_t i = 0; i < sizeof series / sizeof series[0]; i++) {
+        char user[4096];
+        if (xdg && *xdg)
+            snprintf(user, sizeof user, "%s/GIMP/%s/dctdiff/models", xdg, series[i]);
+        else
+            snprintf(user, sizeof user, "%s/.config/GIMP/%s/dctdiff/models", home ? home : "",
+                     series[i]);
+        list_folder(user);
+    }
 }
 
 static void list_official(void)
