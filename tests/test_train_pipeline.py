@@ -68,6 +68,24 @@ def resume_continues(tmp, pack, ckpt, common):
     check(after["config"] == before["config"], "resume keeps the configuration")
 
 
+def v_weight_rescales_each_sample():
+    """--loss-weight v is each sample's noise loss times 1 / alpha(t)^2."""
+    sched = train.VPSchedule(64.0, train.BETA_MIN, train.BETA_MAX)
+    x0 = torch.randn(8, 4, 6, generator=torch.Generator().manual_seed(5))
+    zero_net = lambda x, tau: torch.zeros_like(x)  # noqa: E731
+    got = {}
+    for kind in train.LOSS_WEIGHTS:
+        torch.manual_seed(9)
+        got[kind] = float(train.diffusion_loss(zero_net, x0, torch.ones(6), sched, kind))
+    torch.manual_seed(9)
+    t = torch.rand(8)
+    per_sample = (torch.randn_like(x0) ** 2).mean(dim=(1, 2))
+    want = float((per_sample / sched.alpha(t).float() ** 2).mean())
+    check(abs(got["noise"] - float(per_sample.mean())) < 1e-5 and abs(got["v"] - want) < 1e-3 * want,
+          f"v loss weight is 1/alpha^2 per sample ({got['v']:.3f} vs {want:.3f}; "
+          f"noise {got['noise']:.3f})")
+
+
 def engine_matches_reference(dctdiff, tmp, model):
     """The C engine loads the export and samples what PyTorch samples."""
     net, meta = evaluate.load_model(model)
@@ -126,14 +144,15 @@ def main():
         train.main(["--export", ckpt, "--model", model])
         engine_matches_reference(dctdiff, tmp, model)
 
+        v_weight_rescales_each_sample()
         # The full-chroma layout: a few steps are enough to exercise export
-        # and the engine's 12-block tokens.
+        # and the engine's 12-block tokens (trained with the v loss weight).
         st444 = os.path.join(tmp, "stats444.json")
         stats.main([pack, "--block-size", "2", "--chroma", "444", "--out", st444])
         run444 = os.path.join(tmp, "run444")
         train.main(["--data", pack, "--stats", st444, "--chroma", "444", "--out", run444,
                     "--max-steps", "5", "--embed-dim", "32", "--depth", "2", "--heads", "2",
-                    "--lr", "3e-3", "--warmup", "2", "--name", "smoke444",
+                    "--lr", "3e-3", "--warmup", "2", "--name", "smoke444", "--loss-weight", "v",
                     "--model", model] + common)
         engine_matches_reference(dctdiff, tmp, model)
     print("FAILED: " + "; ".join(FAILURES) if FAILURES else "all passed")

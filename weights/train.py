@@ -93,14 +93,28 @@ def flip_tables(cfg):
     return tok, val, sign
 
 
-def diffusion_loss(net, x0, weights, sched):
-    """EBFR-weighted noise-prediction loss, averaged over the batch."""
+LOSS_WEIGHTS = ("noise", "v")
+
+
+def diffusion_loss(net, x0, weights, sched, loss_weight="noise"):
+    """EBFR-weighted noise-prediction loss, averaged over the batch.
+
+    "noise" is the official objective.  "v" multiplies each sample's loss by
+    1 / alpha(t)^2 = 1 + 1/SNR(t), which makes it the v-prediction loss of the
+    same noise-predicting network: the sampler's clean estimate
+    (x - sigma eps_hat) / alpha multiplies every noise error by 1 / alpha
+    (19 at t = 1 for c = 64), and the plain loss gives those high-noise
+    errors almost no weight, so a briefly trained network leaves whole tokens
+    as noise (weights/README.md, "Noisy tokens")."""
     t = torch.rand(x0.shape[0], device=x0.device)
     eps = torch.randn_like(x0)
     a, s = sched.alpha(t).float(), sched.sigma(t).float()
     xt = a[:, None, None] * x0 + s[:, None, None] * eps
     pred = net(xt, 999.0 * t)
-    return (weights * (eps - pred.float()) ** 2).mean()
+    per_sample = (weights * (eps - pred.float()) ** 2).mean(dim=(1, 2))
+    if loss_weight == "v":
+        per_sample = per_sample / (a * a)
+    return per_sample.mean()
 
 
 # ------------------------------------------------------------- model I/O ----
@@ -183,7 +197,7 @@ def make_config(args, pack):
         "low_freqs": args.low_freqs or st["low_freqs"], "chroma": args.chroma,
         "eta": st["eta"], **{"entropy_" + ch: st["entropy_" + ch] for ch in CHANNELS},
         "embed_dim": args.embed_dim, "depth": args.depth, "heads": args.heads,
-        "snr_scale": args.snr_scale, "sampler": args.sampler,
+        "snr_scale": args.snr_scale, "loss_weight": args.loss_weight, "sampler": args.sampler,
         "sampler_steps": args.sampler_steps,
     }
 
@@ -211,12 +225,22 @@ class Ema:
 
 def lr_at(args, step, start_step, frac_elapsed):
     """Linear warm-up from the (re)start, constant, then an optional linear
-    decay to zero over the last decay_frac of the time budget."""
+    decay to zero over the last decay_frac of the budget."""
     warm = min(1.0, (step - start_step + 1) / max(args.warmup, 1))
     tail = 1.0
     if args.decay_frac > 0:
         tail = max(0.0, min(1.0, (1.0 - frac_elapsed) / args.decay_frac))
     return args.lr * warm * tail
+
+
+def save_run(args, ckpt, cfg, step, ema, net, history, start_step, t_loop, cpu_loop):
+    """The checkpoint and history.json (steps, wall and CPU minutes) of a run."""
+    size = save_checkpoint(ckpt, cfg, step, ema.model, net, history, not args.ema_only_checkpoint)
+    with open(os.path.join(args.out, "history.json"), "w") as f:
+        json.dump({"config": cfg, "history": history, "start_step": start_step, "step": step,
+                   "wall_minutes": (time.time() - t_loop) / 60.0,
+                   "cpu_minutes": (time.process_time() - cpu_loop) / 60.0}, f, indent=1)
+    print(f"train: step {step}, checkpoint {size / 1e6:.1f} MB -> {ckpt}.*", flush=True)
 
 
 def train(args):
@@ -254,11 +278,18 @@ def train(args):
     sched = VPSchedule(cfg["snr_scale"], BETA_MIN, BETA_MAX)
     use_bf16 = dev.type == "cuda" and not args.fp32
     budget = args.budget_min * 60.0
+    cpu_budget = args.budget_cpu_min * 60.0
     start_step, t_loop, cpu_loop = step, time.time(), time.process_time()
+    os.makedirs(args.out, exist_ok=True)
+    ckpt = os.path.join(args.out, "checkpoint")
+    t_saved = t_loop
     run_loss, run_n, t_log, seen = torch.zeros((), device=dev), 0, time.time(), 0
     while True:
-        frac = (time.time() - t_loop) / budget if budget else 0.0
-        if (args.max_steps and step - start_step >= args.max_steps) or (budget and frac >= 1.0):
+        # progress: the largest used fraction of the wall, CPU and step budgets
+        frac = max((time.time() - t_loop) / budget if budget else 0.0,
+                   (time.process_time() - cpu_loop) / cpu_budget if cpu_budget else 0.0,
+                   (step - start_step) / args.max_steps if args.max_steps else 0.0)
+        if frac >= 1.0:
             break
         for g in opt.param_groups:
             g["lr"] = lr_at(args, step, start_step, frac)
@@ -267,7 +298,7 @@ def train(args):
         flip = torch.rand(args.batch, device=dev) < 0.5
         x0 = torch.where(flip[:, None, None], x0[:, flip_tok][:, :, flip_val] * flip_sign, x0)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_bf16):
-            loss = diffusion_loss(fwd, x0, weights, sched)
+            loss = diffusion_loss(fwd, x0, weights, sched, cfg.get("loss_weight", "noise"))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -285,15 +316,11 @@ def train(args):
             print(f"step {step:7d}  loss {rec['loss']:.4f}  {rec['samples_per_s']:8.0f} samples/s"
                   f"  {rec['minutes']:6.2f} min  lr {rec['lr']:.2e}", flush=True)
             run_loss, run_n, t_log, seen = torch.zeros((), device=dev), 0, now, 0
+        if args.save_every_min and time.time() - t_saved >= 60.0 * args.save_every_min:
+            save_run(args, ckpt, cfg, step, ema, net, history, start_step, t_loop, cpu_loop)
+            t_saved = time.time()
 
-    os.makedirs(args.out, exist_ok=True)
-    ckpt = os.path.join(args.out, "checkpoint")
-    size = save_checkpoint(ckpt, cfg, step, ema.model, net, history, not args.ema_only_checkpoint)
-    with open(os.path.join(args.out, "history.json"), "w") as f:
-        json.dump({"config": cfg, "history": history, "start_step": start_step, "step": step,
-                   "wall_minutes": (time.time() - t_loop) / 60.0,
-                   "cpu_minutes": (time.process_time() - cpu_loop) / 60.0}, f, indent=1)
-    print(f"train: step {step}, checkpoint {size / 1e6:.1f} MB -> {ckpt}.*", flush=True)
+    save_run(args, ckpt, cfg, step, ema, net, history, start_step, t_loop, cpu_loop)
     if args.model:
         print(f"train: model {export(ckpt, args.model) / 1e3:.0f} kB -> {args.model}")
     return step
@@ -315,6 +342,8 @@ def parse_args(argv=None):
     g.add_argument("--depth", type=int, default=12)
     g.add_argument("--heads", type=int, default=8)
     g.add_argument("--snr-scale", type=float, default=4.0)
+    g.add_argument("--loss-weight", default="noise", choices=LOSS_WEIGHTS,
+                   help="per-sample loss weight: noise (official) or v (1/alpha^2)")
     g = ap.add_argument_group("optimisation")
     g.add_argument("--batch", type=int, default=256)
     g.add_argument("--lr", type=float, default=2e-4)
@@ -326,6 +355,8 @@ def parse_args(argv=None):
     g.add_argument("--weight-decay", type=float, default=0.03)
     g.add_argument("--ema", type=float, default=0.9999)
     g.add_argument("--budget-min", type=float, default=0.0, help="wall-clock budget, minutes")
+    g.add_argument("--budget-cpu-min", type=float, default=0.0,
+                   help="CPU-time budget of this process, minutes (fair on a shared machine)")
     g.add_argument("--max-steps", type=int, default=0, help="stop after this many steps")
     g.add_argument("--seed", type=int, default=1234)
     g = ap.add_argument_group("machine")
@@ -334,6 +365,8 @@ def parse_args(argv=None):
     g.add_argument("--compile", action="store_true", help="torch.compile the network")
     g.add_argument("--fp32", action="store_true", help="no bf16 autocast on CUDA")
     g.add_argument("--log-every", type=int, default=100)
+    g.add_argument("--save-every-min", type=float, default=0.0,
+                   help="also write the checkpoint every this many minutes (long runs)")
     g.add_argument("--ema-only-checkpoint", action="store_true",
                    help="leave the online weights out of the checkpoint (half the size; "
                         "a resume then starts them from the EMA)")
@@ -351,8 +384,8 @@ def parse_args(argv=None):
         ap.error("--resume needs --data (the pack travels separately)")
     if args.export and not args.model:
         ap.error("--export needs --model")
-    if not (args.budget_min or args.max_steps or args.export):
-        ap.error("give --budget-min or --max-steps")
+    if not (args.budget_min or args.budget_cpu_min or args.max_steps or args.export):
+        ap.error("give --budget-min, --budget-cpu-min or --max-steps")
     return args
 
 
