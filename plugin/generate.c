@@ -21,16 +21,6 @@ static GimpValueArray *generate_run (GimpProcedure        *procedure,
                                      GimpProcedureConfig  *config,
                                      gpointer              run_data);
 
-static GimpChoice *
-sampler_choice (void)
-{
-  GimpChoice *choice = choices_from_table (dctdiff_samplers ());
-
-  gimp_choice_add (choice, "model-default", GENERATE_SAMPLER_MODEL_DEFAULT,
-                   _("The model's default"), NULL);
-  return choice;
-}
-
 GimpProcedure *
 generate_procedure_new (GimpPlugIn *plug_in)
 {
@@ -71,7 +61,7 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                    0, 1000, 0, G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
                                       _("The diffusion sampler"),
-                                      sampler_choice (), "model-default",
+                                      choices_samplers (), "model-default",
                                       G_PARAM_READWRITE);
   gimp_procedure_add_double_argument (procedure, "snr-scale", _("SNR sca_le"),
                                       _("Advanced: override the SNR scale "

@@ -1,6 +1,6 @@
-/* plugin.c - the dctdiff GIMP 3 plug-in: one executable, two procedures.
+/* plugin.c - the dctdiff GIMP 3 plug-in: one executable, three procedures.
  *
- * The procedures themselves live in upscale.c and generate.c; this file only
+ * The procedures themselves live in upscale.c, generate.c and reimagine.c; this file only
  * registers them and names the plug-in's own translation domain. */
 #include "procedures.h"
 
@@ -23,6 +23,7 @@ dctdiff_query_procedures (GimpPlugIn *plug_in)
 
   list = g_list_append (list, g_strdup (UPSCALE_PROC));
   list = g_list_append (list, g_strdup (GENERATE_PROC));
+  list = g_list_append (list, g_strdup (REIMAGINE_PROC));
   return list;
 }
 
@@ -34,6 +35,8 @@ dctdiff_create_procedure (GimpPlugIn  *plug_in,
     return upscale_procedure_new (plug_in);
   if (g_strcmp0 (name, GENERATE_PROC) == 0)
     return generate_procedure_new (plug_in);
+  if (g_strcmp0 (name, REIMAGINE_PROC) == 0)
+    return reimagine_procedure_new (plug_in);
   return NULL;
 }
 

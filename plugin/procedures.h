@@ -8,9 +8,11 @@
 
 #define UPSCALE_PROC   "plug-in-dctdiff-upscale"
 #define GENERATE_PROC  "plug-in-dctdiff-generate"
+#define REIMAGINE_PROC "plug-in-dctdiff-reimagine"
 #define PLUG_IN_BINARY "dctdiff"
 
 GimpProcedure *upscale_procedure_new  (GimpPlugIn *plug_in);
 GimpProcedure *generate_procedure_new (GimpPlugIn *plug_in);
+GimpProcedure *reimagine_procedure_new (GimpPlugIn *plug_in);
 
 #endif

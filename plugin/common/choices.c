@@ -14,6 +14,16 @@ choices_from_table (const dctdiff_enum_entry *table)
   return choice;
 }
 
+GimpChoice *
+choices_samplers (void)
+{
+  GimpChoice *choice = choices_from_table (dctdiff_samplers ());
+
+  gimp_choice_add (choice, "model-default", CHOICES_SAMPLER_MODEL_DEFAULT,
+                   _("The model's default"), NULL);
+  return choice;
+}
+
 const gchar *
 choices_nick_of (const dctdiff_enum_entry *table,
                  int                       value)

@@ -2,6 +2,8 @@
  * parameters (see generate-settings.h). */
 #include "generate-settings.h"
 
+#include "choices.h"
+
 void
 generate_settings_read (GimpProcedureConfig *config,
                         GenerateSettings    *s)
@@ -26,7 +28,7 @@ generate_settings_read (GimpProcedureConfig *config,
 
   dctdiff_generate_params_init (&s->params);
   /* COUNT_ is the engine's "the model's own sampler". */
-  s->params.sampler     = sampler == GENERATE_SAMPLER_MODEL_DEFAULT
+  s->params.sampler     = sampler == CHOICES_SAMPLER_MODEL_DEFAULT
                           ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
   s->params.steps       = steps;
   s->params.snr_scale   = snr;

@@ -7,9 +7,6 @@
 
 #include "dctdiff.h"
 
-/* The "sampler" choice's id for the model's own sampler. */
-#define GENERATE_SAMPLER_MODEL_DEFAULT (-1)
-
 typedef enum
 {
   GENERATE_OUTPUT_NEW_IMAGE,
