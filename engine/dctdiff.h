@@ -377,9 +377,9 @@ DCTDIFF_API dctdiff_status dctdiff_generate_tokens(const dctdiff_model *m,
  *     generated: composition and colour stay, detail is new.
  * Mask and keep_low combine (inside the mask only the low part is kept).
  *
- * Samplers: DPM-Solver, DDIM, Euler ODE and Euler SDE, which go down one
- * time grid an update at a time, so re-imposing between updates and redoing
- * one are sound.  Others return DCTDIFF_E_UNSUPPORTED.  `steps` network
+ * Samplers: DPM-Solver, DDIM, Euler ODE, Euler SDE and DPM-Solver++ 2M/3M,
+ * which go down one time grid an update at a time, so re-imposing between
+ * updates and redoing one are sound.  UniPC returns DCTDIFF_E_UNSUPPORTED.  `steps` network
  * evaluations are spread over [end, strength]; a run costs steps x (1 +
  * resample) evaluations when something is known, steps otherwise.
  *
