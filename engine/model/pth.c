@@ -556,7 +556,7 @@ dctdiff_status pth_parse(const char *label, const void *data, size_t size, pth_r
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *src = zip_source_buffer_create(data, size, 0, &ze);
-    if (src && !(r.zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)))
+    if (src && !(r.zip = zip_open_from_source(src, ZIP_RDONLY, &ze)))
         zip_source_free(src);
     st = r.zip ? read_archive(&r) : zip_failed(&r, "not a readable zip archive", &ze);
     if (r.zip)
@@ -581,7 +581,7 @@ dctdiff_status pth_open(const char *path, pth_read what, safetensors_file **out,
         return st;
     r.archive_size = (uint64_t)sb.st_size;
     int code = 0;
-    r.zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    r.zip = zip_open(path, ZIP_RDONLY, &code);
     if (!r.zip) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
