@@ -120,7 +120,8 @@ static int parse(int argc, char **argv, generate_opts *o)
         case OPT_CLASS:
             r = cli_parse_int(CMD, "--class", optarg, 0, 1 << 20, &o->class_label);
             break;
-        case 'u': r = cli_parse_double(CMD, "--upscale", optarg, 1.0, 64.0, &o->upscale); break;
+        case 'u': r = cli_parse_double(CMD, "--upscale", optarg, DCTDIFF_FACTOR_MIN,
+                                       DCTDIFF_FACTOR_MAX, &o->upscale); break;
         case OPT_NOISE: o->init_noise = optarg; break;
         case OPT_PEVERY:
             r = cli_parse_int(CMD, "--preview-every", optarg, 1, 1000, &o->preview_every);
@@ -275,8 +276,13 @@ static int on_preview(void *user, int sample, int step, int steps, const dctdiff
 static int upscale_image(const generate_opts *o, dctdiff_image *img, dctdiff_error *err)
 {
     dctdiff_image big;
-    const int side = (int)lround(img->width * o->upscale);
-    if (dctdiff_image_alloc(&big, side, side, 3, DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
+    int w, h;
+    if (dctdiff_output_size(img->width, img->height, o->upscale, 0, 0, &w, &h, err) !=
+            DCTDIFF_OK)
+        return -1;
+    if (w == img->width && h == img->height)
+        return 0;
+    if (dctdiff_image_alloc(&big, w, h, 3, DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
         return -1;
     dctdiff_upscale_params p;
     dctdiff_upscale_params_init(&p);
@@ -319,7 +325,7 @@ static int sample_and_write(const generate_opts *o, run_state *s, dctdiff_genera
     if (st != DCTDIFF_OK)
         return -1;
     for (int i = 0; i < s->out.count; i++)
-        if ((o->upscale > 1.0 && upscale_image(o, &s->out.imgs[i], err)) ||
+        if ((o->upscale > 0 && upscale_image(o, &s->out.imgs[i], err)) ||
             cli_outputs_commit(&s->out, i, err))
             return -1;
     return 0;

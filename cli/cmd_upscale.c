@@ -61,12 +61,13 @@ static void usage(FILE *fp)
             "  -q, --quiet            no progress bar\n"
             "  -h, --help             show this help\n"
             "\n"
-            "Sides are limited to %d pixels.  OUT.png is written only when the\n"
-            "whole image is done; Ctrl-C stops the work and leaves no OUT.png.\n"
+            "Factors go from %g to %g and sides up to %d pixels.  OUT.png is\n"
+            "written only when the whole image is done; Ctrl-C stops the work and\n"
+            "leaves no OUT.png.\n"
             "\n"
             "Example:\n"
             "  dctdiff upscale --scale 2 photo.png photo-x2.png\n",
-            PNG_IO_MAX_SIDE);
+            DCTDIFF_FACTOR_MIN, DCTDIFF_FACTOR_MAX, DCTDIFF_SIDE_MAX);
 }
 
 /* 0: run; 1: --help was printed; -1: usage error, reported. */
@@ -91,13 +92,14 @@ static int parse(int argc, char **argv, upscale_opts *o)
     while (r == 0 && (c = getopt_long(argc, argv, ":s:m:f:d:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
-            r = cli_parse_double(CMD, "--scale", optarg, 1e-3, PNG_IO_MAX_SIDE, &o->scale);
+            r = cli_parse_double(CMD, "--scale", optarg, DCTDIFF_FACTOR_MIN, DCTDIFF_FACTOR_MAX,
+                                 &o->scale);
             break;
         case 'W':
-            r = cli_parse_int(CMD, "--width", optarg, 1, PNG_IO_MAX_SIDE, &o->width);
+            r = cli_parse_int(CMD, "--width", optarg, 1, DCTDIFF_SIDE_MAX, &o->width);
             break;
         case 'H':
-            r = cli_parse_int(CMD, "--height", optarg, 1, PNG_IO_MAX_SIDE, &o->height);
+            r = cli_parse_int(CMD, "--height", optarg, 1, DCTDIFF_SIDE_MAX, &o->height);
             break;
         case 'm':
             r = cli_parse_enum(CMD, "--method", optarg, dctdiff_upscale_methods(), &o->method);
@@ -147,30 +149,6 @@ static int parse(int argc, char **argv, upscale_opts *o)
     return 0;
 }
 
-/* The output size from the options; a missing side keeps the aspect ratio.
- * Computed in double so no int overflows before the limit check. */
-static int output_size(const upscale_opts *o, int src_w, int src_h, int *w, int *h,
-                       dctdiff_error *err)
-{
-    double dw, dh;
-    if (o->scale > 0) {
-        dw = src_w * o->scale;
-        dh = src_h * o->scale;
-    } else {
-        dw = o->width ? o->width : (double)src_w * o->height / src_h;
-        dh = o->height ? o->height : (double)src_h * o->width / src_w;
-    }
-    dw = fmax(1.0, round(dw));
-    dh = fmax(1.0, round(dh));
-    if (dw > PNG_IO_MAX_SIDE || dh > PNG_IO_MAX_SIDE)
-        return cli_fail(err, DCTDIFF_E_ARG,
-                        "the output would be %.0fx%.0f pixels; the limit is %d a side",
-                        dw, dh, PNG_IO_MAX_SIDE);
-    *w = (int)dw;
-    *h = (int)dh;
-    return 0;
-}
-
 static int run(const upscale_opts *o, dctdiff_error *err)
 {
     dctdiff_image src, dst = { 0 };
@@ -181,7 +159,8 @@ static int run(const upscale_opts *o, dctdiff_error *err)
         return -1;
     dctdiff_pixel_type type = o->depth == 16 ? DCTDIFF_PIXEL_U16
                             : o->depth == 8  ? DCTDIFF_PIXEL_U8 : src.type;
-    if (output_size(o, src.width, src.height, &w, &h, err) ||
+    if (dctdiff_output_size(src.width, src.height, o->scale, o->width, o->height, &w, &h,
+                            err) != DCTDIFF_OK ||
         dctdiff_image_alloc(&dst, w, h, src.channels, type, err) != DCTDIFF_OK ||
         png_out_open(&out, o->out, err))
         goto done;

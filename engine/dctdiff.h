@@ -160,6 +160,20 @@ DCTDIFF_API dctdiff_status dctdiff_upscale(const dctdiff_image *src,
                                            const dctdiff_upscale_params *p,
                                            dctdiff_error *err);
 
+/* The output size rule, shared by every caller.  width and height 0 mean
+ * unset: with both unset the size is the source's times factor; with one set
+ * the other follows the source's aspect ratio; with both set they are the
+ * size.  Sides are rounded to the nearest pixel (at least 1).  Limits: a
+ * factor (used only when both are unset) from DCTDIFF_FACTOR_MIN to
+ * DCTDIFF_FACTOR_MAX, and at most DCTDIFF_SIDE_MAX pixels a side, given or
+ * computed; anything else is DCTDIFF_E_ARG with one message naming the limit. */
+#define DCTDIFF_FACTOR_MIN 0.001
+#define DCTDIFF_FACTOR_MAX 64.0
+#define DCTDIFF_SIDE_MAX 65535
+DCTDIFF_API dctdiff_status dctdiff_output_size(int src_w, int src_h, double factor,
+                                               int width, int height, int *out_w,
+                                               int *out_h, dctdiff_error *err);
+
 /* Strip interface, for callers that stream pixels (GEGL tiles, libpng rows).
  * An upscaler maps a src_w x src_h image to dst_w x dst_h.  For a band of
  * output rows [dst_y0, dst_y1) it says which input rows [src_y0, src_y1) it

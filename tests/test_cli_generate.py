@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CLI tests for `dctdiff generate` on the tiny fixture model
 (tests/fixtures/uvit_b2.safetensors): same bytes for any thread count,
-folders for several images, previews, starting noise from .npy, and clear
+folders for several images, previews, starting noise from .npy, --upscale sizes, and clear
 errors for bad input.  Standard library only.
 
     test_cli_generate.py DCTDIFF      (exit 0 = every case passed)"""
@@ -67,6 +67,15 @@ def main():
         check(os.path.isdir(p('pv')) and len(os.listdir(p('pv'))) == 4,
               'previews: want 2 samples x 2')
 
+        # --upscale follows dctdiff_output_size: native x 1.5, rounded.
+        native = struct.unpack('>I', read(p('a.png'))[16:20])[0]
+        r = run('-n', '2', '-s', '7', '-u', '1.5', '-o', p('big.png'))
+        check(r.returncode == 0, '--upscale 1.5: ' + r.stderr)
+        if r.returncode == 0:
+            size = struct.unpack('>II', read(p('big.png'))[16:24])
+            want = round(native * 1.5)
+            check(size == (want, want), '--upscale 1.5: %s, want %dx%d' % (size, want, want))
+
         npy(p('noise.npy'), (2, 256, 24))
         r = run('-n', '4', '--init-noise', p('noise.npy'), '-o', p('fromnoise'))
         check(r.returncode == 0 and len(os.listdir(p('fromnoise'))) == 2,
@@ -85,6 +94,8 @@ def main():
             (('--class', '3'), 1, 'unconditional', None),
             (('-c', '2', '-o', p('two.png')), 1, 'folder', None),
             (('--preview-every', '2'), 2, 'preview-dir', None),
+            (('-u', '65'), 2, '--upscale', None),
+            (('-u', '0'), 2, '--upscale', None),
         ]
         for args, rc, phrase, prepare in bad:
             if prepare:

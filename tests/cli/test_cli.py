@@ -162,8 +162,12 @@ def absurd_sizes(t):
     rgb_png(t + "/in.png", 24, 16)
     expect_error(["upscale", "--width", "65536", t + "/in.png", t + "/out.png"], 2, "--width",
                  t + "/out.png")
-    # 24 x 3000 = 72000 > 65535: refused before any allocation.
-    expect_error(["upscale", "--scale", "3000", t + "/in.png", t + "/out.png"], 1, "limit",
+    # A factor outside the engine's limits (DCTDIFF_FACTOR_MAX) is a usage error.
+    expect_error(["upscale", "--scale", "3000", t + "/in.png", t + "/out.png"], 2, "--scale",
+                 t + "/out.png")
+    # 1100 x 64 = 70400 > 65535: refused before any allocation.
+    write(t + "/wide.png", pngmini.encode(1100, 1, 0, 8, [128] * 1100))
+    expect_error(["upscale", "--scale", "64", t + "/wide.png", t + "/out.png"], 1, "limit",
                  t + "/out.png")
     # The kept aspect ratio pushes the other side over the limit.
     write(t + "/tall.png", pngmini.encode(1, 64, 0, 8, [128] * 64))
