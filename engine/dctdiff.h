@@ -300,6 +300,14 @@ DCTDIFF_API const char *dctdiff_official_file(int i);
 DCTDIFF_API const char *dctdiff_official_url(int i);
 DCTDIFF_API void dctdiff_model_free(dctdiff_model *m);
 
+/* What the network outputs: the noise (every official model) or
+ * v = alpha eps - sigma x0, whose noise estimate sigma x + alpha v stays
+ * right at high noise for a briefly trained network (docs/model-format.md). */
+typedef enum {
+    DCTDIFF_PREDICT_NOISE = 0,
+    DCTDIFF_PREDICT_V
+} dctdiff_prediction;
+
 typedef struct {
     const char *name;        /* e.g. "emoji64" */
     const char *description; /* one line for a menu or --help */
@@ -310,6 +318,7 @@ typedef struct {
     int embed_dim, depth, num_heads, num_classes; /* 0 classes = unconditional */
     double snr_scale;        /* the c the model was trained with */
     double beta_min, beta_max;
+    dctdiff_prediction prediction;
     dctdiff_sampler default_sampler;
     int default_steps;
     long long parameters;

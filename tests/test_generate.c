@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixture_io.h"
 #include "dctdiff.h"
 
 static dctdiff_model *load(const char *path)
@@ -240,6 +241,51 @@ static void test_conditional(const dctdiff_model *cond)
     free(b);
 }
 
+/* A v-predicting model through the public call, against PyTorch: the same
+ * 10-step runs as test_sampler's, so the v -> noise conversion is tested
+ * where generation does it. */
+static void test_v_prediction(void)
+{
+    dctdiff_model *m = load("fixtures/uvit_b2v.safetensors");
+    size_t size = 0;
+    unsigned char *buf = fixture_read("fixtures/sampler_b2v.bin", &size);
+    dctdiff_model_info info;
+    if (!m || !CHECK(buf && size > 28 && memcmp(buf, "DDSAMPFX", 8) == 0, "v fixture")) {
+        free(buf);
+        dctdiff_model_free(m);
+        return;
+    }
+    dctdiff_model_get_info(m, &info);
+    CHECK(info.prediction == DCTDIFF_PREDICT_V, "schedule.prediction v read");
+    int32_t h[5];
+    memcpy(h, buf + 8, sizeof h);
+    const size_t len = token_floats(m);
+    CHECK(h[1] == 1 && (size_t)h[2] * h[3] == len && size == 28 + h[4] * (16 + 4 * len),
+          "v fixture header");
+    float *noise = malloc(sizeof(float) * len), *want = malloc(sizeof(float) * len);
+    fixture_pattern(noise, len, 1.0);
+    for (int k = 0; k < h[4] && size == 28 + h[4] * (16 + 4 * len); k++) {
+        const unsigned char *rec = buf + 28 + k * (16 + 4 * len);
+        int32_t kind_steps[2];
+        memcpy(kind_steps, rec, 8);
+        memcpy(want, rec + 16, sizeof(float) * len);
+        dctdiff_generate_params p;
+        dctdiff_generate_params_init(&p);
+        p.sampler = (dctdiff_sampler)kind_steps[0];
+        p.steps = kind_steps[1];
+        p.init_noise = noise;
+        float *got = tokens_for(m, &p);
+        const double rel = fixture_rel_l2(got, want, len);
+        CHECK(rel < 1e-3, "v model, sampler %d vs PyTorch: norm-relative error %g",
+              kind_steps[0], rel);
+        free(got);
+    }
+    free(noise);
+    free(want);
+    free(buf);
+    dctdiff_model_free(m);
+}
+
 int main(void)
 {
     dctdiff_model *m = load("fixtures/uvit_b2.safetensors");
@@ -260,6 +306,7 @@ int main(void)
         test_refusals(m, cond);
         test_conditional(cond);
     }
+    test_v_prediction();
     dctdiff_model_free(m);
     dctdiff_model_free(cond);
     return check_finish("test_generate");

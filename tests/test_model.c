@@ -131,6 +131,7 @@ static const char *const base_meta[][2] = {
     {"schedule.beta_max", "20"}, {"schedule.snr_scale", "4"}, {"sampler.default", "euler-ode"},
     {"sampler.steps", "100"}, {"train.dataset", "unit-test"}, {"train.release", "ours"},
     {"dct.order", ""},   /* "": written only when overridden */
+    {"schedule.prediction", ""},
 };
 
 /* The value of key for t: an override, the architecture, or the base table. */
@@ -384,6 +385,8 @@ static void test_bad(void)
         NULL);
     BAD("sampler", t.meta[1] = "sampler.default=heun", DCTDIFF_E_FORMAT, "'sampler.default'",
         "dpm-solver");
+    BAD("prediction", t.meta[1] = "schedule.prediction=x0", DCTDIFF_E_FORMAT,
+        "'schedule.prediction'", "noise, v");
     BAD("steps", t.meta[1] = "sampler.steps=0", DCTDIFF_E_FORMAT, "'sampler.steps'", NULL);
     BAD("format", t.meta[1] = "format=gguf", DCTDIFF_E_FORMAT, "'format'", NULL);
     BAD("version", t.meta[1] = "format_version=2", DCTDIFF_E_UNSUPPORTED, "format_version 2",

@@ -91,6 +91,7 @@ def test_meta():
            ("dct.tokens", "5", "gives 4"), ("dct.block_size", "3", "2, 4, 8 or 16"),
            ("dct.low_freqs", "17", "1..16"), ("dct.order", "0,1,2", "permutation"),
            ("dct.eta", "nan", "not a valid float"), ("sampler.default", "heun", "dpm-solver"),
+           ("schedule.prediction", "x0", "noise, v"),
            ("train.release", "v3", "v1"), ("format_version", "2", "version 1"),
            ("arch.qkv_bias", "yes", "not a valid bool"), ("train.entropy_y", "1,2", "16 values")]
     for key, value, phrase in bad:

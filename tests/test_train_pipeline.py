@@ -146,13 +146,15 @@ def main():
 
         v_weight_rescales_each_sample()
         # The full-chroma layout: a few steps are enough to exercise export
-        # and the engine's 12-block tokens (trained with the v loss weight).
+        # and the engine's 12-block tokens, and a v-predicting network (its
+        # noise estimate is made by each side from the network's output).
         st444 = os.path.join(tmp, "stats444.json")
         stats.main([pack, "--block-size", "2", "--chroma", "444", "--out", st444])
         run444 = os.path.join(tmp, "run444")
         train.main(["--data", pack, "--stats", st444, "--chroma", "444", "--out", run444,
                     "--max-steps", "5", "--embed-dim", "32", "--depth", "2", "--heads", "2",
                     "--lr", "3e-3", "--warmup", "2", "--name", "smoke444", "--loss-weight", "v",
+                    "--prediction", "v",
                     "--model", model] + common)
         engine_matches_reference(dctdiff, tmp, model)
     print("FAILED: " + "; ".join(FAILURES) if FAILURES else "all passed")

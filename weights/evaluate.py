@@ -65,7 +65,7 @@ def sample_tokens(net, meta, noise, sampler=None, steps=None):
     @torch.no_grad()
     def eps(x, t):
         tau = torch.full((x.shape[0],), 999.0 * t, dtype=torch.float32, device=x.device)
-        return net(x, tau).float()
+        return sched.noise_of(meta["schedule.prediction"], x, net(x, tau).float(), t)
 
     return fn(eps, noise, steps or meta["sampler.steps"], sched)
 

@@ -46,6 +46,9 @@ SAMPLER_IDS = {'dpm-solver': 0, 'ddim': 1, 'euler-ode': 2, 'dpm-solver++-2m': 4,
 MODELS = {
     'uvit_b2': dict(block_size=2, low_freqs=4, eta=244.925, classes=0, snr=4.0),
     'uvit_b4c': dict(block_size=4, low_freqs=16, eta=480.25, classes=10, snr=1.0),
+    # v prediction at a high SNR scale, as the CPU-trained default model
+    'uvit_b2v': dict(block_size=2, low_freqs=4, eta=244.925, classes=0, snr=64.0,
+                     prediction='v'),
 }
 ARCH = dict(embed_dim=16, depth=2, num_heads=2, mlp_ratio=4, qkv_bias=False,
             mlp_time_embed=False)
@@ -59,7 +62,8 @@ def meta_for(name, spec):
         arch=dict(ARCH, num_classes=spec['classes']),
         dct=dict(resolution=RESOLUTION, block_size=b, low_freqs=spec['low_freqs'],
                  chroma='420', eta=spec['eta'], tokens=(RESOLUTION // (2 * b)) ** 2),
-        schedule=dict(beta_min=0.1, beta_max=20.0, snr_scale=spec['snr']),
+        schedule=dict(beta_min=0.1, beta_max=20.0, snr_scale=spec['snr'],
+                      prediction=spec.get('prediction', 'noise')),
         sampler={'default': 'dpm-solver', 'steps': 10},
         train=dict(release='ours'))
 
@@ -123,8 +127,9 @@ def main():
         x = pattern((n, tokens, k), 0.0)
         tau = torch.tensor([999.0 * 0.9, 999.0 * 0.02])
         labels = torch.tensor([3, 7]) if spec['classes'] else None
-        write_forward(os.path.join(OUT, name + '_forward.bin'), tau, labels,
-                      net(x, tau, labels))
+        if 'prediction' not in spec:    # a v model's network is the same: only sampling is new
+            write_forward(os.path.join(OUT, name + '_forward.bin'), tau, labels,
+                          net(x, tau, labels))
         if spec['classes']:
             continue
         sched = VPSchedule(spec['snr'])
@@ -132,11 +137,13 @@ def main():
         noise = pattern((n, tokens, k), 1.0)
 
         def eps_fn(xt, t):
-            return net(xt, torch.full((n,), 999.0 * t, dtype=torch.float32))
+            out = net(xt, torch.full((n,), 999.0 * t, dtype=torch.float32))
+            return sched.noise_of(meta['schedule.prediction'], xt, out, t)
 
         runs = [(s, 10, spec['snr'], fn(eps_fn, noise, 10, sched))
                 for s, fn in samplers.SAMPLERS.items()]
-        write_sampler(os.path.join(OUT, 'sampler_b2.bin'), noise.shape, runs)
+        write_sampler(os.path.join(OUT, 'sampler_' + name[len('uvit_'):] + '.bin'),
+                      noise.shape, runs)
     print('fixtures written to', os.path.normpath(OUT))
 
 

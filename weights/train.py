@@ -96,7 +96,7 @@ def flip_tables(cfg):
 LOSS_WEIGHTS = ("noise", "v")
 
 
-def diffusion_loss(net, x0, weights, sched, loss_weight="noise"):
+def diffusion_loss(net, x0, weights, sched, loss_weight="noise", prediction="noise"):
     """EBFR-weighted noise-prediction loss, averaged over the batch.
 
     "noise" is the official objective.  "v" multiplies each sample's loss by
@@ -105,13 +105,17 @@ def diffusion_loss(net, x0, weights, sched, loss_weight="noise"):
     (x - sigma eps_hat) / alpha multiplies every noise error by 1 / alpha
     (19 at t = 1 for c = 64), and the plain loss gives those high-noise
     errors almost no weight, so a briefly trained network leaves whole tokens
-    as noise (weights/README.md, "Noisy tokens")."""
+    as noise (weights/README.md, "Noisy tokens").
+
+    prediction "v" makes the network output v = alpha eps - sigma x0 (the
+    loss still compares the noise estimate derived from it, so both weights
+    keep their meaning; with the "v" weight it is the plain v error)."""
     t = torch.rand(x0.shape[0], device=x0.device)
     eps = torch.randn_like(x0)
     a, s = sched.alpha(t).float(), sched.sigma(t).float()
     xt = a[:, None, None] * x0 + s[:, None, None] * eps
-    pred = net(xt, 999.0 * t)
-    per_sample = (weights * (eps - pred.float()) ** 2).mean(dim=(1, 2))
+    eps_hat = sched.noise_of(prediction, xt, net(xt, 999.0 * t).float(), t)
+    per_sample = (weights * (eps - eps_hat) ** 2).mean(dim=(1, 2))
     if loss_weight == "v":
         per_sample = per_sample / (a * a)
     return per_sample.mean()
@@ -167,7 +171,8 @@ def metadata(cfg, step):
              "low_freqs": cfg["low_freqs"], "chroma": cfg["chroma"], "eta": float(cfg["eta"]),
              "order": [int(z) for z in zigzag(cfg["block_size"])], "tokens": layout_of(cfg)[0]},
         schedule={"beta_min": BETA_MIN, "beta_max": BETA_MAX,
-                  "snr_scale": float(cfg["snr_scale"])},
+                  "snr_scale": float(cfg["snr_scale"]),
+                  "prediction": cfg.get("prediction", "noise")},
         sampler={"default": cfg["sampler"], "steps": cfg["sampler_steps"]},
         train={"dataset": cfg["dataset"], "steps": step, "release": "ours",
                **{"entropy_" + ch: cfg["entropy_" + ch] for ch in CHANNELS}})
@@ -197,7 +202,8 @@ def make_config(args, pack):
         "low_freqs": args.low_freqs or st["low_freqs"], "chroma": args.chroma,
         "eta": st["eta"], **{"entropy_" + ch: st["entropy_" + ch] for ch in CHANNELS},
         "embed_dim": args.embed_dim, "depth": args.depth, "heads": args.heads,
-        "snr_scale": args.snr_scale, "loss_weight": args.loss_weight, "sampler": args.sampler,
+        "snr_scale": args.snr_scale, "loss_weight": args.loss_weight,
+        "prediction": args.prediction, "sampler": args.sampler,
         "sampler_steps": args.sampler_steps,
     }
 
@@ -298,7 +304,8 @@ def train(args):
         flip = torch.rand(args.batch, device=dev) < 0.5
         x0 = torch.where(flip[:, None, None], x0[:, flip_tok][:, :, flip_val] * flip_sign, x0)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_bf16):
-            loss = diffusion_loss(fwd, x0, weights, sched, cfg.get("loss_weight", "noise"))
+            loss = diffusion_loss(fwd, x0, weights, sched, cfg.get("loss_weight", "noise"),
+                                  cfg.get("prediction", "noise"))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -342,6 +349,8 @@ def parse_args(argv=None):
     g.add_argument("--depth", type=int, default=12)
     g.add_argument("--heads", type=int, default=8)
     g.add_argument("--snr-scale", type=float, default=4.0)
+    g.add_argument("--prediction", default="noise", choices=modelfile.PREDICTIONS,
+                   help="what the network outputs: the noise (official) or v")
     g.add_argument("--loss-weight", default="noise", choices=LOSS_WEIGHTS,
                    help="per-sample loss weight: noise (official) or v (1/alpha^2)")
     g = ap.add_argument_group("optimisation")
@@ -375,8 +384,9 @@ def parse_args(argv=None):
     g.add_argument("--description", default="")
     g.add_argument("--dataset", default="", help="default: the pack's sources")
     g.add_argument("--license", default="", help="default: the pack's image licences")
-    g.add_argument("--sampler", default="dpm-solver")
-    g.add_argument("--sampler-steps", type=int, default=50)
+    g.add_argument("--sampler", default="dpm-solver++-2m",
+                   help="the model's default (docs/generation.md has the accuracy curves)")
+    g.add_argument("--sampler-steps", type=int, default=20)
     args = ap.parse_args(argv)
     if not args.export and not args.resume and not (args.data and args.stats):
         ap.error("--data and --stats are needed (or --resume / --export)")

@@ -52,6 +52,7 @@ typedef struct {
     dctdiff_error *err;
     uvit_workspace *ws;
     vp_schedule sched;
+    vp_schedule trained;         /* the model's own, for v -> noise */
     int batch, first;            /* the batch being sampled */
     int *labels;                 /* batch labels, NULL when unconditional */
     float *tau;
@@ -73,6 +74,16 @@ static dctdiff_status report(gen_run *g)
     return DCTDIFF_OK;
 }
 
+/* A v-predicting network's output -> its noise estimate, in place:
+ * eps = sigma x + alpha v, at the schedule the network was trained with. */
+static void noise_of_v(const vp_schedule *trained, double t, size_t n, const float *x,
+                       float *out)
+{
+    const float a = (float)sched_alpha(trained, t), sg = (float)sched_sigma(trained, t);
+    for (size_t k = 0; k < n; k++)
+        out[k] = sg * x[k] + a * out[k];
+}
+
 static dctdiff_status eval_eps(void *user, const float *x, double t, float *eps)
 {
     gen_run *g = user;
@@ -81,6 +92,9 @@ static dctdiff_status eval_eps(void *user, const float *x, double t, float *eps)
     dctdiff_status s = uvit_forward(g->ws, g->batch, x, g->tau, g->labels, eps, g->err);
     if (s != DCTDIFF_OK)
         return s;
+    if (g->m->info.prediction == DCTDIFF_PREDICT_V)
+        noise_of_v(&g->trained, t, (size_t)g->batch * g->m->info.tokens * g->m->info.token_dim,
+                   x, eps);
     g->done += g->batch;
     return report(g);
 }
@@ -170,9 +184,11 @@ dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_pa
     const int want = p->batch ? p->batch : auto_batch;
     const int batch = want < p->count ? want : p->count;
     const size_t len = (size_t)in->tokens * in->token_dim;
-    gen_run g = { m, p, err, NULL,
-                  { in->beta_min, in->beta_max, p->snr_scale > 0 ? p->snr_scale : in->snr_scale },
-                  0, 0, NULL, NULL, 0, 0, NULL, { 0 } };
+    gen_run g = {
+        .m = m, .p = p, .err = err,
+        .sched = { in->beta_min, in->beta_max, p->snr_scale > 0 ? p->snr_scale : in->snr_scale },
+        .trained = { in->beta_min, in->beta_max, in->snr_scale },
+    };
     sampler_run run = {
         p->sampler == DCTDIFF_SAMPLER_COUNT_ ? in->default_sampler : p->sampler,
         p->steps ? p->steps : in->default_steps, g.sched, 0, len, p->seed, 0,

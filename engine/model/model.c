@@ -106,11 +106,12 @@ static dctdiff_status meta_double(const meta_reader *r, const char *key, double 
 }
 
 /* A name from an engine name table; a wrong one is refused with the list. */
-static dctdiff_status meta_choice(const meta_reader *r, const char *key,
+/* dflt: the name an absent key stands for, NULL when the key is required. */
+static dctdiff_status meta_choice(const meta_reader *r, const char *key, const char *dflt,
                                   const dctdiff_enum_entry *table, int *out)
 {
     const char *v = NULL;
-    dctdiff_status st = meta_str(r, key, NULL, &v);
+    dctdiff_status st = meta_str(r, key, dflt, &v);
     if (st != DCTDIFF_OK)
         return st;
     *out = dctdiff_enum_lookup(table, v);
@@ -128,6 +129,12 @@ static dctdiff_status meta_choice(const meta_reader *r, const char *key,
 static const dctdiff_enum_entry chroma_table[] = {
     { DCTDIFF_CHROMA_420, "420", "4:2:0" },
     { DCTDIFF_CHROMA_444, "444", "4:4:4" },
+    { 0, NULL, NULL },
+};
+
+static const dctdiff_enum_entry prediction_table[] = {
+    { DCTDIFF_PREDICT_NOISE, "noise", "noise" },
+    { DCTDIFF_PREDICT_V, "v", "v (alpha noise - sigma image)" },
     { 0, NULL, NULL },
 };
 
@@ -172,7 +179,7 @@ static dctdiff_status read_layout(const meta_reader *r)
     if ((st = meta_int(r, "dct.resolution", 1, 1 << 16, &res)) ||
         (st = meta_int(r, "dct.block_size", 1, 16, &l->block_size)) ||
         (st = meta_int(r, "dct.low_freqs", 1, 256, &l->low_freqs)) ||
-        (st = meta_choice(r, "dct.chroma", chroma_table, &chroma)) ||
+        (st = meta_choice(r, "dct.chroma", NULL, chroma_table, &chroma)) ||
         (st = meta_double(r, "dct.eta", 0.0, &l->eta)) ||
         (st = meta_int(r, "dct.tokens", 1, 1 << 24, &in->tokens)))
         return st;
@@ -212,7 +219,7 @@ static dctdiff_status read_meta(const meta_reader *r)
 {
     dctdiff_model_info *in = &r->m->info;
     const char *format = NULL;
-    int version, sampler;
+    int version, sampler, prediction;
     dctdiff_status st;
     if ((st = meta_str(r, "format", NULL, &format)))
         return st;
@@ -231,10 +238,12 @@ static dctdiff_status read_meta(const meta_reader *r)
         (st = meta_double(r, "schedule.beta_min", 0.0, &in->beta_min)) ||
         (st = meta_double(r, "schedule.beta_max", in->beta_min, &in->beta_max)) ||
         (st = meta_double(r, "schedule.snr_scale", 0.0, &in->snr_scale)) ||
-        (st = meta_choice(r, "sampler.default", dctdiff_samplers(), &sampler)) ||
+        (st = meta_choice(r, "schedule.prediction", "noise", prediction_table, &prediction)) ||
+        (st = meta_choice(r, "sampler.default", NULL, dctdiff_samplers(), &sampler)) ||
         (st = meta_int(r, "sampler.steps", 1, 1000, &in->default_steps)))
         return st;
     in->default_sampler = (dctdiff_sampler)sampler;
+    in->prediction = (dctdiff_prediction)prediction;
     return DCTDIFF_OK;
 }
 

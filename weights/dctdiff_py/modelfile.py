@@ -47,6 +47,7 @@ KEYS = {
     "schedule.beta_min": ("float", None),
     "schedule.beta_max": ("float", None),
     "schedule.snr_scale": ("float", None),
+    "schedule.prediction": ("str", ""),
     "sampler.default": ("str", None),
     "sampler.steps": ("int", None),
     "train.dataset": ("str", ""),
@@ -58,8 +59,12 @@ KEYS = {
     "train.entropy_cr": ("floats", ""),
 }
 
-SAMPLERS = ("dpm-solver", "ddim", "euler-ode", "euler-sde")
+# In the order of the engine's sampler table (dctdiff_samplers()).
+SAMPLERS = ("dpm-solver", "ddim", "euler-ode", "euler-sde", "dpm-solver++-2m",
+            "dpm-solver++-3m", "unipc")
 RELEASES = ("v1", "v2", "ours")
+# What the network outputs: the noise (the paper's models) or v = alpha eps - sigma x0.
+PREDICTIONS = ("noise", "v")
 CHROMA_BLOCKS = {"420": 6, "444": 12}
 
 DTYPES = {"F32": 4, "F16": 2, "BF16": 2}
@@ -181,6 +186,9 @@ def _check_meta(m):
              m["schedule.beta_max"], "must exceed beta_min")
     _require(m["schedule.snr_scale"] > 0, "schedule.snr_scale", m["schedule.snr_scale"],
              "must be positive")
+    if m["schedule.prediction"] is not None:
+        _require(m["schedule.prediction"] in PREDICTIONS, "schedule.prediction",
+                 m["schedule.prediction"], "must be one of " + ", ".join(PREDICTIONS))
     _require(m["sampler.default"] in SAMPLERS, "sampler.default", m["sampler.default"],
              "must be one of " + ", ".join(SAMPLERS))
     _require(1 <= m["sampler.steps"] <= 1000, "sampler.steps", m["sampler.steps"],

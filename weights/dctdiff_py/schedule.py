@@ -57,3 +57,18 @@ class VPSchedule:
         """d(-log alpha_bar)/dt, the rate the Euler-Maruyama sampler uses."""
         t = _t(t)
         return (self.b0 + (self.b1 - self.b0) * t) / self._denom(self.integral(t))
+
+    def noise_of(self, prediction, x, out, t):
+        """The noise estimate from the network's output on x_t at time t.
+        A v-predicting network (v = alpha eps - sigma x0) gives
+        eps = sigma x_t + alpha v: the sigma x_t term carries the noise at
+        high noise levels, so the network's bounded output only has to carry
+        the image (weights/README.md, "Noisy tokens")."""
+        if prediction in (None, "noise"):
+            return out
+        if prediction != "v":
+            raise ValueError(f"unknown prediction '{prediction}'")
+        a, s = self.alpha(t).float(), self.sigma(t).float()
+        if a.dim():
+            a, s = a.view(-1, *([1] * (x.dim() - 1))), s.view(-1, *([1] * (x.dim() - 1)))
+        return s * x + a * out
