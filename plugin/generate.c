@@ -88,11 +88,11 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                    _("Output width; 0 = the model's native "
                                      "size. Larger sizes are reached by DCT "
                                      "upscaling"),
-                                   0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
+                                   0, DCTDIFF_SIDE_MAX, 0, G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "height", _("Hei_ght"),
                                    _("Output height; 0 = the same as the "
                                      "width"),
-                                   0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
+                                   0, DCTDIFF_SIDE_MAX, 0, G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "output", _("O_utput"),
                                       _("Where the images go"),
                                       gimp_choice_new_with_values

@@ -61,15 +61,16 @@ upscale_procedure_new (GimpPlugIn *plug_in)
   gimp_procedure_add_double_argument (procedure, "factor", _("_Scale factor"),
                                       _("How much larger the result is, used "
                                         "when width and height are both 0"),
-                                      1.0, 16.0, 2.0, G_PARAM_READWRITE);
+                                      DCTDIFF_FACTOR_MIN, DCTDIFF_FACTOR_MAX,
+                                      2.0, G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "width", _("_Width"),
                                    _("New image width in pixels; 0 = from "
                                      "the height or the factor"),
-                                   0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
+                                   0, DCTDIFF_SIDE_MAX, 0, G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "height", _("Hei_ght"),
                                    _("New image height in pixels; 0 = from "
                                      "the width or the factor"),
-                                   0, GIMP_MAX_IMAGE_SIZE, 0, G_PARAM_READWRITE);
+                                   0, DCTDIFF_SIDE_MAX, 0, G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "method", _("_Method"),
                                       _("How the DCT spectrum is extended"),
                                       choices_from_table (dctdiff_upscale_methods ()),
@@ -408,11 +409,11 @@ upscale_run (GimpProcedure        *procedure,
                                                  NULL);
     }
 
-  upscale_settings_read (config, image, &s);
   jobs = g_array_new (FALSE, TRUE, sizeof (Job));
   g_array_set_clear_func (jobs, clear_job);
 
-  ok = plan_jobs (image, drawables, &s, jobs, &error) &&
+  ok = upscale_settings_read (config, image, &s, &error) &&
+       plan_jobs (image, drawables, &s, jobs, &error) &&
        compute_jobs (jobs, &s, &error);
   if (ok)
     {

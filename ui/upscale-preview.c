@@ -192,7 +192,7 @@ job_start (gpointer data)
 
   p->idle  = 0;
   p->dirty = FALSE;
-  upscale_settings_read (p->config, p->image, &s);
+  upscale_settings_read (p->config, p->image, &s, NULL);
   job->preview = p;
   job->fmt     = buffers_format_for (p->drawable);
   job->zoom    = zoom_of (p);
@@ -234,7 +234,7 @@ area_clicked (GtkWidget *area, GdkEventButton *event, UpscalePreview *p)
   int             zoom = zoom_of (p);
   gdouble         rx, ry;
 
-  upscale_settings_read (p->config, p->image, &s);
+  upscale_settings_read (p->config, p->image, &s, NULL);
   ratios (p, &s, &rx, &ry);
   p->cx = CLAMP (p->cx + (event->x - VIEW_SIZE / 2) / (zoom * rx),
                  0, gimp_drawable_get_width (p->drawable));

@@ -21,8 +21,8 @@ samples_make (const dctdiff_model    *model,
   int                     w, h;
 
   dctdiff_model_get_info (model, &info);
-  w = s->width  > 0 ? s->width  : (s->height > 0 ? s->height : info.resolution);
-  h = s->height > 0 ? s->height : w;
+  st = dctdiff_output_size (info.resolution, info.resolution, 1.0,
+                            s->width, s->height, &w, &h, &err);
 
   params.progress      = hooks->progress;
   params.progress_user = hooks->user;

@@ -20,8 +20,12 @@ typedef struct
   dctdiff_upscale_params params;
 } UpscaleSettings;
 
-void upscale_settings_read (GimpProcedureConfig *config,
-                            GimpImage           *image,
-                            UpscaleSettings     *settings);
+/* The size follows dctdiff_output_size from the image's size.  A size
+ * outside its limits gives FALSE with error set (error may be NULL), and
+ * the image's own size in settings, so a preview still has one. */
+gboolean upscale_settings_read (GimpProcedureConfig  *config,
+                                GimpImage            *image,
+                                UpscaleSettings      *settings,
+                                GError              **error);
 
 #endif
