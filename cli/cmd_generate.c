@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -273,29 +272,6 @@ static int on_preview(void *user, int sample, int step, int steps, const dctdiff
     return cli_interrupted();
 }
 
-static int upscale_image(const generate_opts *o, dctdiff_image *img, dctdiff_error *err)
-{
-    dctdiff_image big;
-    int w, h;
-    if (dctdiff_output_size(img->width, img->height, o->upscale, 0, 0, &w, &h, err) !=
-            DCTDIFF_OK)
-        return -1;
-    if (w == img->width && h == img->height)
-        return 0;
-    if (dctdiff_image_alloc(&big, w, h, 3, DCTDIFF_PIXEL_U8, err) != DCTDIFF_OK)
-        return -1;
-    dctdiff_upscale_params p;
-    dctdiff_upscale_params_init(&p);
-    p.threads = o->threads;
-    if (dctdiff_upscale(img, &big, &p, err) != DCTDIFF_OK) {
-        dctdiff_image_release(&big);
-        return -1;
-    }
-    dctdiff_image_release(img);
-    *img = big;
-    return 0;
-}
-
 typedef struct {
     dctdiff_model *model;
     float *noise;
@@ -325,8 +301,7 @@ static int sample_and_write(const generate_opts *o, run_state *s, dctdiff_genera
     if (st != DCTDIFF_OK)
         return -1;
     for (int i = 0; i < s->out.count; i++)
-        if ((o->upscale > 0 && upscale_image(o, &s->out.imgs[i], err)) ||
-            cli_outputs_commit(&s->out, i, err))
+        if (cli_outputs_commit(&s->out, i, err))
             return -1;
     return 0;
 }
@@ -355,9 +330,6 @@ static int run(const generate_opts *o, dctdiff_error *err)
         count = o->count_given ? o->count : n;
         p.init_noise = s.noise;
     }
-    if (cli_outputs_open(&s.out, o->out, count, "sample", in.resolution, in.resolution, 3,
-                         DCTDIFF_PIXEL_U8, err))
-        goto done;
     if (o->sampler >= 0)
         p.sampler = (dctdiff_sampler)o->sampler;
     p.steps = o->steps;
@@ -366,6 +338,12 @@ static int run(const generate_opts *o, dctdiff_error *err)
     p.count = count;
     p.class_label = o->class_label;
     p.threads = o->threads;
+    if (o->upscale > 0)
+        p.upscale_factor = o->upscale;
+    int w, h;
+    if (dctdiff_generate_size(s.model, &p, &w, &h, err) != DCTDIFF_OK ||
+        cli_outputs_open(&s.out, o->out, count, "sample", w, h, 3, DCTDIFF_PIXEL_U8, err))
+        goto done;
     if (o->preview_every) {
         p.preview = on_preview;
         p.preview_user = &pv;

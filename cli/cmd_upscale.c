@@ -8,7 +8,6 @@
 #include "progress.h"
 
 #include <getopt.h>
-#include <math.h>
 #include <string.h>
 
 static const char *const CMD = "upscale";

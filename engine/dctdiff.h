@@ -356,6 +356,13 @@ typedef struct {
     int batch;               /* images per network call, 0 = automatic */
     int class_label;         /* conditional models; -1 = random per image */
     int threads;             /* 0 = all cores */
+    /* The images' size: the model's native square, then, when these ask for
+     * another, DCT upscaling (spectral, bicubic, `threads`) to the size
+     * dctdiff_output_size gives for the native square and these.  _init:
+     * factor 1, width and height 0 = the native size.  dctdiff_generate
+     * only; dctdiff_edit keeps its input's size and refuses them. */
+    double upscale_factor;
+    int width, height;
     /* Optional starting noise, count x tokens x dim floats; replaces the
      * seeded noise (for comparing against other implementations). */
     const float *init_noise;
@@ -368,9 +375,17 @@ typedef struct {
 
 DCTDIFF_API void dctdiff_generate_params_init(dctdiff_generate_params *p);
 
-/* Samples count images.  out[i] must be allocated by the caller at the
- * model's native size (RGB, any pixel type).  Same seed -> same bytes, for
- * any thread count and batch size. */
+/* The size dctdiff_generate's images have with these params (the native
+ * square, or what upscale_factor / width / height ask). */
+DCTDIFF_API dctdiff_status dctdiff_generate_size(const dctdiff_model *m,
+                                                 const dctdiff_generate_params *p,
+                                                 int *width, int *height,
+                                                 dctdiff_error *err);
+
+/* Samples count images.  out[i] must be allocated by the caller at
+ * dctdiff_generate_size (RGB or RGBA, any pixel type).  Same seed -> same
+ * bytes, for any thread count and batch size.  Progress covers the sampling;
+ * the upscaling after it is not reported and cannot be cancelled. */
 DCTDIFF_API dctdiff_status dctdiff_generate(const dctdiff_model *m,
                                             const dctdiff_generate_params *p,
                                             dctdiff_image *out,

@@ -398,6 +398,14 @@ static void test_refusals(void)
         CHECK(edit(&in, &p, o, &err) == DCTDIFF_E_ARG && strstr(err.msg, cases[k].needle),
               "case %zu refused naming '%s' (got '%s')", k, cases[k].needle, err.msg);
     }
+    {   /* generate's upscaling fields: edit keeps the input's size */
+        dctdiff_edit_params p;
+        params(&p, 1);
+        p.gen.width = 80;
+        dctdiff_error err = { 0 };
+        CHECK(edit(&in, &p, &out, &err) == DCTDIFF_E_ARG && strstr(err.msg, "size"),
+              "an edit with gen.width accepted (%s)", err.msg);
+    }
     int untouched = 1;
     for (size_t i = 0; i < image_bytes(&out); i++)
         untouched &= ((unsigned char *)out.data)[i] == 7;

@@ -1,7 +1,9 @@
 /* test_generate.c - dctdiff_generate on the tiny fixture models: the same
  * seed gives the same bytes for any thread count and batch size, progress
  * and preview callbacks are called as documented, a cancel stops the run
- * without touching the caller's images, and bad parameters are refused. */
+ * without touching the caller's images, upscaled sizes equal sampling then
+ * upscaling, and bad parameters are refused. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,67 @@ static void test_callbacks(const dctdiff_model *m)
         dctdiff_image_release(&out[i]);
 }
 
+/* upscale_factor / width / height: the engine's generate-then-upscale gives
+ * the bytes of sampling at the native size and upscaling that by hand, in
+ * RGB and (alpha opaque) in RGBA float. */
+static void test_upscaled(const dctdiff_model *m)
+{
+    dctdiff_model_info in;
+    dctdiff_model_get_info(m, &in);
+    dctdiff_error err = { 0 };
+    dctdiff_generate_params p;
+    dctdiff_generate_params_init(&p);
+    p.steps = 3;
+    p.seed = 5;
+    p.threads = 2;
+    int w = 0, h = 0;
+    CHECK(dctdiff_generate_size(m, &p, &w, &h, &err) == DCTDIFF_OK && w == in.resolution &&
+              h == in.resolution, "default size %dx%d: %s", w, h, err.msg);
+    dctdiff_image native, by_hand, big, rgba;
+    dctdiff_image_alloc(&native, in.resolution, in.resolution, 3, DCTDIFF_PIXEL_U8, &err);
+    CHECK(dctdiff_generate(m, &p, &native, &err) == DCTDIFF_OK, "native: %s", err.msg);
+
+    p.upscale_factor = 1.5;
+    CHECK(dctdiff_generate_size(m, &p, &w, &h, &err) == DCTDIFF_OK &&
+              w == (int)lround(in.resolution * 1.5) && h == w, "x1.5 size %dx%d", w, h);
+    dctdiff_image_alloc(&by_hand, w, h, 3, DCTDIFF_PIXEL_U8, &err);
+    dctdiff_image_alloc(&big, w, h, 3, DCTDIFF_PIXEL_U8, &err);
+    dctdiff_upscale_params up;
+    dctdiff_upscale_params_init(&up);
+    CHECK(dctdiff_upscale(&native, &by_hand, &up, &err) == DCTDIFF_OK, "by hand: %s", err.msg);
+    CHECK(dctdiff_generate(m, &p, &big, &err) == DCTDIFF_OK, "x1.5: %s", err.msg);
+    CHECK(memcmp(big.data, by_hand.data, by_hand.stride * by_hand.height) == 0,
+          "x1.5 differs from sampling then upscaling");
+
+    /* A width alone keeps the square; RGBA float keeps alpha opaque. */
+    p.upscale_factor = 7.0;  /* ignored: a side is given */
+    p.width = w;
+    dctdiff_image_alloc(&rgba, w, h, 4, DCTDIFF_PIXEL_F32, &err);
+    CHECK(dctdiff_generate(m, &p, &rgba, &err) == DCTDIFF_OK, "RGBA width %d: %s", w, err.msg);
+    int mismatch = 0;
+    for (int k = 0; k < w * h; k++) {
+        const float *f = (const float *)rgba.data + 4 * k;
+        for (int c = 0; c < 3; c++)
+            mismatch += fabsf(f[c] - ((unsigned char *)by_hand.data)[3 * k + c] / 255.0f) >
+                        1.0f / 255.0f;
+        mismatch += fabsf(f[3] - 1.0f) > 1e-6f;
+    }
+    CHECK(mismatch == 0, "RGBA float upscaled output disagrees in %d values", mismatch);
+
+    /* The rule's limits, and an output of the native size when asked x1.5. */
+    p.width = 0;
+    p.upscale_factor = DCTDIFF_FACTOR_MAX * 2;
+    CHECK(dctdiff_generate(m, &p, &big, &err) == DCTDIFF_E_ARG && strstr(err.msg, "factor"),
+          "factor %g accepted (%s)", p.upscale_factor, err.msg);
+    p.upscale_factor = 1.5;
+    CHECK(dctdiff_generate(m, &p, &native, &err) == DCTDIFF_E_ARG,
+          "a native-size image accepted for x1.5");
+    dctdiff_image_release(&native);
+    dctdiff_image_release(&by_hand);
+    dctdiff_image_release(&big);
+    dctdiff_image_release(&rgba);
+}
+
 static void test_refusals(const dctdiff_model *m, const dctdiff_model *cond)
 {
     dctdiff_image out[1];
@@ -303,6 +366,7 @@ int main(void)
         test_determinism(m);
         test_images(m);
         test_callbacks(m);
+        test_upscaled(m);
         test_refusals(m, cond);
         test_conditional(cond);
     }

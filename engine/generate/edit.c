@@ -214,6 +214,9 @@ dctdiff_status dctdiff_edit(const dctdiff_model *m, const dctdiff_image *init,
     if (!m || !p || !out)
         return dd_fail(err, DCTDIFF_E_ARG, "edit: NULL model, params or images");
     edit_run e = { .m = m, .p = p };
+    if (p->gen.upscale_factor != 1.0 || p->gen.width || p->gen.height)
+        return dd_fail(err, DCTDIFF_E_ARG, "edit keeps the input's size: the generate "
+                       "params' upscale_factor, width and height must stay unset");
     dctdiff_status s = gen_check_params(m, &p->gen, err);
     if (s == DCTDIFF_OK)
         s = check_images(init, p, out, err);

@@ -38,10 +38,22 @@ const dctdiff_enum_entry *dctdiff_samplers(void)
 /* sampler = DCTDIFF_SAMPLER_COUNT_ stands for "the model's default". */
 void dctdiff_generate_params_init(dctdiff_generate_params *p)
 {
-    memset(p, 0, sizeof *p);
-    p->sampler = DCTDIFF_SAMPLER_COUNT_;
-    p->count = 1;
-    p->class_label = -1;
+    *p = (dctdiff_generate_params){
+        .sampler = DCTDIFF_SAMPLER_COUNT_,
+        .count = 1,
+        .class_label = -1,
+        .upscale_factor = 1.0,
+    };
+}
+
+dctdiff_status dctdiff_generate_size(const dctdiff_model *m, const dctdiff_generate_params *p,
+                                     int *width, int *height, dctdiff_error *err)
+{
+    if (!m || !p || !width || !height)
+        return dd_fail(err, DCTDIFF_E_ARG, "generate_size: NULL model, params or size");
+    const int res = m->info.resolution;
+    return dctdiff_output_size(res, res, p->upscale_factor, p->width, p->height, width,
+                               height, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -310,29 +322,61 @@ static void store_image(const unsigned char *rgb, dctdiff_image *dst)
     }
 }
 
+/* One finished 8-bit sample into the caller's image: stored at the native
+ * size, or upscaled to the asked one (through an image of the caller's
+ * channels when it has alpha, as the upscaler keeps channels). */
+static dctdiff_status finish_image(const dctdiff_generate_params *p, dctdiff_image *rgb,
+                                   dctdiff_image *dst, dctdiff_error *err)
+{
+    if (dst->width == rgb->width && dst->height == rgb->height) {
+        store_image(rgb->data, dst);
+        return DCTDIFF_OK;
+    }
+    dctdiff_upscale_params up;
+    dctdiff_upscale_params_init(&up);
+    up.threads = p->threads;
+    if (dst->channels == rgb->channels)
+        return dctdiff_upscale(rgb, dst, &up, err);
+    dctdiff_image native;
+    dctdiff_status s = dctdiff_image_alloc(&native, rgb->width, rgb->height, dst->channels,
+                                           DCTDIFF_PIXEL_U8, err);
+    if (s == DCTDIFF_OK) {
+        store_image(rgb->data, &native);
+        s = dctdiff_upscale(&native, dst, &up, err);
+    }
+    dctdiff_image_release(&native);
+    return s;
+}
+
 dctdiff_status dctdiff_generate(const dctdiff_model *m, const dctdiff_generate_params *p,
                                 dctdiff_image *out, dctdiff_error *err)
 {
     if (!m || !p || !out)
         return dd_fail(err, DCTDIFF_E_ARG, "generate: NULL model, params or images");
-    const int res = m->info.resolution;
+    int w, h;
+    dctdiff_status s = dctdiff_generate_size(m, p, &w, &h, err);
+    if (s != DCTDIFF_OK)
+        return s;
     for (int i = 0; i < p->count; i++) {
         const dctdiff_image *o = &out[i];
-        if (o->width != res || o->height != res || o->channels < 3 || o->channels > 4 ||
+        if (o->width != w || o->height != h || o->channels < 3 || o->channels > 4 ||
             !o->data || dctdiff_pixel_size(o->type) == 0 ||
-            o->stride < (size_t)res * o->channels * dctdiff_pixel_size(o->type))
+            o->stride < (size_t)w * o->channels * dctdiff_pixel_size(o->type))
             return dd_fail(err, DCTDIFF_E_ARG,
                            "output image %d must be %dx%d RGB or RGBA with memory "
                            "(got %dx%d, %d channels)",
-                           i, res, res, o->width, o->height, o->channels);
+                           i, w, h, o->width, o->height, o->channels);
     }
+    const int res = m->info.resolution;
     image_sink is = { m, out, { res, res, 3, DCTDIFF_PIXEL_U8, (size_t)res * 3, NULL }, NULL };
     const size_t bytes = (size_t)res * res * 3;
     if (p->count > 0 && !(is.done = malloc(bytes * p->count)))
         return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for %d images", p->count);
-    dctdiff_status s = gen_run_samples(m, p, NULL, emit_images, &is, err);
-    for (int i = 0; s == DCTDIFF_OK && i < p->count; i++)
-        store_image(is.done + i * bytes, &out[i]);
+    s = gen_run_samples(m, p, NULL, emit_images, &is, err);
+    for (int i = 0; s == DCTDIFF_OK && i < p->count; i++) {
+        is.rgb.data = is.done + i * bytes;
+        s = finish_image(p, &is.rgb, &out[i], err);
+    }
     free(is.done);
     return s;
 }

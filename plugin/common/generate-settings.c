@@ -8,14 +8,14 @@ void
 generate_settings_read (GimpProcedureConfig *config,
                         GenerateSettings    *s)
 {
-  gint     steps, seed, count, klass, sampler;
+  gint     steps, seed, count, klass, sampler, width, height;
   gdouble  snr;
   gboolean random_seed;
 
   g_object_get (config, "run-mode", &s->run_mode, "image", &s->image,
                 "model", &s->model_file, "steps", &steps, "snr-scale", &snr,
                 "seed", &seed, "random-seed", &random_seed, "count", &count,
-                "class", &klass, "width", &s->width, "height", &s->height,
+                "class", &klass, "width", &width, "height", &height,
                 NULL);
   s->output = gimp_procedure_config_get_choice_id (config, "output");
   sampler   = gimp_procedure_config_get_choice_id (config, "sampler");
@@ -35,6 +35,8 @@ generate_settings_read (GimpProcedureConfig *config,
   s->params.seed        = (uint64_t) seed;
   s->params.count       = count;
   s->params.class_label = klass;
+  s->params.width       = width;
+  s->params.height      = height;
 }
 
 void

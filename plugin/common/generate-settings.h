@@ -18,7 +18,6 @@ typedef struct
   GimpRunMode             run_mode;
   GimpImage              *image;
   GFile                  *model_file;
-  int                     width, height; /* 0: the model's native size */
   GenerateOutput          output;
   dctdiff_generate_params params;
 } GenerateSettings;
