@@ -14,6 +14,7 @@
  * alone or inside a batch. */
 #include "network/uvit.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ struct uvit_workspace {
     const dctdiff_model *m;
     int max_batch;
     int T, K, E, S, D, Hd, heads, dh;
+    int half;       /* in-blocks (= out-blocks): depth / 2 */
     team *team;
     float *x, *h, *qkv, *att;
     float *wide;    /* (n, S, max(Hd, 2D)): MLP hidden or [x | skip] */
@@ -276,13 +278,8 @@ static float *alloc_floats(size_t a, size_t b, size_t c, dctdiff_error *err)
     return p;
 }
 
-dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
-                                  int threads, uvit_workspace **out,
-                                  dctdiff_error *err)
+static dctdiff_status check_model(const dctdiff_model *m, dctdiff_error *err)
 {
-    *out = NULL;
-    if (max_batch < 1)
-        return dd_fail(err, DCTDIFF_E_ARG, "batch %d is not positive", max_batch);
     const dctdiff_model_info *in = &m->info;
     if (!m->arena)
         return dd_fail(err, DCTDIFF_E_ARG,
@@ -292,6 +289,20 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
         return dd_fail(err, DCTDIFF_E_FORMAT,
                        "model shape D=%d heads=%d depth=%d is not a UViT",
                        in->embed_dim, in->num_heads, in->depth);
+    return DCTDIFF_OK;
+}
+
+dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
+                                  int threads, uvit_workspace **out,
+                                  dctdiff_error *err)
+{
+    *out = NULL;
+    if (max_batch < 1)
+        return dd_fail(err, DCTDIFF_E_ARG, "batch %d is not positive", max_batch);
+    const dctdiff_model_info *in = &m->info;
+    dctdiff_status s = check_model(m, err);
+    if (s != DCTDIFF_OK)
+        return s;
     uvit_workspace *w = calloc(1, sizeof *w);
     if (!w)
         return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for a network workspace");
@@ -305,6 +316,7 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
     w->Hd = m->mlp_hidden;
     w->heads = in->num_heads;
     w->dh = w->D / w->heads;
+    w->half = in->depth / 2;
     gemm_init();
     w->team = team_new(threads);
     const size_t rows = (size_t)max_batch * w->S;
@@ -345,6 +357,44 @@ dctdiff_status uvit_forward(uvit_workspace *w, int n, const float *x,
     return DCTDIFF_OK;
 }
 
+/* dctdiff_model_forward keeps its last workspace (and team) for the next
+ * call: a workspace depends on the model's shape only, never on its
+ * weights, so it serves any model of the same shape, batch and threads.
+ * A call that finds the slot in use by another thread makes its own. */
+static struct {
+    pthread_mutex_t lock;
+    uvit_workspace *w;
+    int threads;
+} kept = { PTHREAD_MUTEX_INITIALIZER, NULL, 0 };
+
+static int same_shape(const uvit_workspace *w, const dctdiff_model *m, int n)
+{
+    const dctdiff_model_info *in = &m->info;
+    return w->max_batch >= n && w->T == in->tokens && w->K == in->token_dim &&
+           w->E == m->extras && w->D == in->embed_dim && w->Hd == m->mlp_hidden &&
+           w->heads == in->num_heads && w->half == in->depth / 2;
+}
+
+static dctdiff_status forward_kept(const dctdiff_model *m, int n, const float *x,
+                                   const float *tau, const int *labels, float *eps,
+                                   int threads, dctdiff_error *err)
+{
+    if (kept.w && !(kept.threads == threads && same_shape(kept.w, m, n))) {
+        uvit_workspace_free(kept.w);
+        kept.w = NULL;
+    }
+    dctdiff_status s = check_model(m, err);
+    if (s == DCTDIFF_OK && !kept.w) {
+        s = uvit_workspace_new(m, n, threads, &kept.w, err);
+        kept.threads = threads;
+    }
+    if (s == DCTDIFF_OK) {
+        kept.w->m = m;
+        s = uvit_forward(kept.w, n, x, tau, labels, eps, err);
+    }
+    return s;
+}
+
 dctdiff_status dctdiff_model_forward(const dctdiff_model *m, int n,
                                      const float *x, const float *tau,
                                      const int *labels, float *eps, int threads,
@@ -352,6 +402,11 @@ dctdiff_status dctdiff_model_forward(const dctdiff_model *m, int n,
 {
     if (!m || !x || !tau || !eps)
         return dd_fail(err, DCTDIFF_E_ARG, "model_forward: NULL argument");
+    if (pthread_mutex_trylock(&kept.lock) == 0) {
+        dctdiff_status s = forward_kept(m, n, x, tau, labels, eps, threads, err);
+        pthread_mutex_unlock(&kept.lock);
+        return s;
+    }
     uvit_workspace *w;
     dctdiff_status s = uvit_workspace_new(m, n, threads, &w, err);
     if (s == DCTDIFF_OK)
