@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -385,6 +386,18 @@ static float half_to_float(uint16_t h)
 
 /* Tensor bytes are little-endian and may be unaligned: memcpy on
  * little-endian hosts, otherwise assemble by bytes. */
+void safetensors_release(const safetensors_file *f, const safetensors_tensor *t)
+{
+    const uintptr_t map = (uintptr_t)f->map, data = (uintptr_t)t->data;
+    if (!f->map || data < map || data >= map + f->map_size)
+        return;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t end = data + t->count * safetensors_dtype_size(t->dtype);
+    const uintptr_t first = (data + page - 1) / page * page, last = end / page * page;
+    if (last > first)
+        madvise((void *)first, last - first, MADV_DONTNEED);
+}
+
 void safetensors_read_f32(const safetensors_tensor *t, float *dst)
 {
     const unsigned char *b = t->data;

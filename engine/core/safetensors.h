@@ -64,5 +64,10 @@ size_t safetensors_dtype_size(safetensors_dtype d);
 
 /* Converts t's count elements to float32. */
 void safetensors_read_f32(const safetensors_tensor *t, float *dst);
+/* Gives the pages of a mapped file that hold only t's data back to the
+ * system once t is converted (they are read again from the file if
+ * touched): loading then never holds the file and the float32 copy of
+ * every weight at once.  Tensors not in a mapped file are left alone. */
+void safetensors_release(const safetensors_file *f, const safetensors_tensor *t);
 
 #endif

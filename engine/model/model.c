@@ -472,6 +472,7 @@ static dctdiff_status load_tensors(dctdiff_model *m, const safetensors_file *f, 
     float *dst = m->arena;
     for (int i = 0; i < n && st == DCTDIFF_OK; i++) {
         safetensors_read_f32(b[i].tensor, dst);
+        safetensors_release(f, b[i].tensor);
         *b[i].field = dst;
         dst += b[i].tensor->count;
     }
