@@ -160,6 +160,32 @@ DCTDIFF_API dctdiff_status dctdiff_upscale(const dctdiff_image *src,
                                            const dctdiff_upscale_params *p,
                                            dctdiff_error *err);
 
+/* The same for callers whose pixels are not in one piece of memory (GEGL
+ * buffers, libpng rows): the engine runs the band loop and asks for and
+ * hands over rows through callbacks.  read fills source rows [y0, y1) into
+ * rows (src_w x (y1 - y0), channels, src_type, memory of the engine's);
+ * write receives finished output rows [y0, y1) (dst_w wide, dst_type),
+ * top to bottom, each row once.  A callback returning non-OK stops the run
+ * with that status (it fills err).  Progress and cancelling as
+ * dctdiff_upscale; rows already written stay written. */
+typedef dctdiff_status (*dctdiff_rows_read_fn)(void *user, int y0, int y1,
+                                               dctdiff_image *rows,
+                                               dctdiff_error *err);
+typedef dctdiff_status (*dctdiff_rows_write_fn)(void *user, int y0, int y1,
+                                                const dctdiff_image *rows,
+                                                dctdiff_error *err);
+typedef struct {
+    int src_w, src_h, dst_w, dst_h, channels;
+    dctdiff_pixel_type src_type, dst_type;
+    dctdiff_rows_read_fn read;
+    dctdiff_rows_write_fn write;
+    void *user;
+} dctdiff_upscale_stream;
+
+DCTDIFF_API dctdiff_status dctdiff_upscale_rows(const dctdiff_upscale_stream *s,
+                                                const dctdiff_upscale_params *p,
+                                                dctdiff_error *err);
+
 /* The output size rule, shared by every caller.  width and height 0 mean
  * unset: with both unset the size is the source's times factor; with one set
  * the other follows the source's aspect ratio; with both set they are the

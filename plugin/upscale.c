@@ -205,17 +205,19 @@ typedef struct
   gdouble last;
 } Progress;
 
-static void
-report_progress (gpointer user, gdouble fraction)
+/* The engine's progress over one job's bands, as the fraction of all jobs. */
+static int
+report_progress (void *user, int done, int total, const char *stage)
 {
   Progress *p = user;
-  gdouble   f = (p->done + fraction * p->job_pixels) / p->total;
+  gdouble   f = (p->done + (gdouble) done / MAX (total, 1) * p->job_pixels) / p->total;
 
   if (f - p->last >= 0.01 || f >= 1.0)
     {
       gimp_progress_update (f);
       p->last = f;
     }
+  return 0;
 }
 
 static gboolean
@@ -223,8 +225,9 @@ compute_jobs (GArray                 *jobs,
               const UpscaleSettings  *s,
               GError                **error)
 {
-  Progress p = { 0, 0, 0, 0 };
-  guint    i;
+  Progress               p = { 0, 0, 0, 0 };
+  dctdiff_upscale_params params = s->params;
+  guint                  i;
 
   for (i = 0; i < jobs->len; i++)
     {
@@ -233,6 +236,8 @@ compute_jobs (GArray                 *jobs,
       p.total += (gdouble) job->width * job->height;
     }
 
+  params.progress      = report_progress;
+  params.progress_user = &p;
   gimp_progress_init (_("DCT upscaling"));
   for (i = 0; i < jobs->len; i++)
     {
@@ -242,8 +247,7 @@ compute_jobs (GArray                 *jobs,
 
       p.job_pixels = (gdouble) job->width * job->height;
       job->result = buffers_upscale (src, buffers_format_for (d),
-                                     job->width, job->height, &s->params,
-                                     report_progress, &p, error);
+                                     job->width, job->height, &params, error);
       g_object_unref (src);
       if (! job->result)
         return FALSE;

@@ -3,7 +3,7 @@
  * defining property of both methods (the assumed downscale of the output
  * gives the input back), geometry at non-integer factors, alpha without
  * fringes, every pixel type, odd sizes, thread-count and strip invariance,
- * cancellation and argument errors. */
+ * streamed rows (dctdiff_upscale_rows), cancellation and argument errors. */
 #include "check.h"
 #include "dctdiff.h"
 #include "upscale/spectral_kernel.h"
@@ -443,6 +443,72 @@ static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     dctdiff_image_release(&strips);
 }
 
+/* dctdiff_upscale_rows: rows asked and handed over through callbacks give
+ * the bytes of dctdiff_upscale, each output row once, top to bottom; a
+ * failing callback stops the run with its own status. */
+typedef struct {
+    const dctdiff_image *src;
+    dctdiff_image *dst;
+    int next_row, reads, fail_read_at, writes;
+} row_io;
+
+static dctdiff_status read_rows(void *user, int y0, int y1, dctdiff_image *rows,
+                                dctdiff_error *err)
+{
+    row_io *io = user;
+    if (io->reads++ == io->fail_read_at) {
+        snprintf(err->msg, sizeof err->msg, "the test's read failed");
+        return err->status = DCTDIFF_E_IO;
+    }
+    CHECK(y0 >= 0 && y1 <= io->src->height && rows->height == y1 - y0 &&
+              rows->width == io->src->width, "read rows [%d,%d) into %dx%d", y0, y1,
+          rows->width, rows->height);
+    for (int y = y0; y < y1; y++)
+        memcpy((char *)rows->data + (y - y0) * rows->stride,
+               (char *)io->src->data + y * io->src->stride, rows->stride);
+    return DCTDIFF_OK;
+}
+
+static dctdiff_status write_rows(void *user, int y0, int y1, const dctdiff_image *rows,
+                                 dctdiff_error *err)
+{
+    (void)err;
+    row_io *io = user;
+    CHECK(y0 == io->next_row && y1 > y0 && rows->height == y1 - y0,
+          "write rows [%d,%d), expected from %d", y0, y1, io->next_row);
+    io->next_row = y1;
+    io->writes++;
+    for (int y = y0; y < y1; y++)
+        memcpy((char *)io->dst->data + y * io->dst->stride,
+               (char *)rows->data + (y - y0) * rows->stride, rows->stride);
+    return DCTDIFF_OK;
+}
+
+static void check_stream(dctdiff_upscale_method m, int w, int h, int dw, int dh, int bands)
+{
+    dctdiff_image src = image_new(w, h, 4, DCTDIFF_PIXEL_F32);
+    dctdiff_image whole = image_new(dw, dh, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image streamed = image_new(dw, dh, 4, DCTDIFF_PIXEL_U8);
+    fill_random(&src, 0, 1);
+    upscale(&src, &whole, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    dctdiff_upscale_params p = params(m, DCTDIFF_DOWNSCALE_BICUBIC, 3);
+    row_io io = { &src, &streamed, 0, 0, -1, 0 };
+    dctdiff_upscale_stream st = { w, h, dw, dh, 4, DCTDIFF_PIXEL_F32, DCTDIFF_PIXEL_U8,
+                                  read_rows, write_rows, &io };
+    dctdiff_error err = { 0 };
+    CHECK(dctdiff_upscale_rows(&st, &p, &err) == DCTDIFF_OK, "upscale_rows: %s", err.msg);
+    CHECK(io.next_row == dh && io.writes == bands, "rows written up to %d of %d in %d bands "
+          "(expected %d)", io.next_row, dh, io.writes, bands);
+    CHECK(same_bytes(&whole, &streamed), "method %d: streamed rows differ from the whole image",
+          (int)m);
+    io = (row_io){ &src, &streamed, 0, 0, 0, 0 };
+    CHECK(dctdiff_upscale_rows(&st, &p, &err) == DCTDIFF_E_IO && strstr(err.msg, "test's read"),
+          "a failed read gave '%s'", err.msg);
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&whole);
+    dctdiff_image_release(&streamed);
+}
+
 static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const char *what)
 {
     CHECK(st == DCTDIFF_E_ARG && err->status == DCTDIFF_E_ARG && err->msg[0],
@@ -592,6 +658,9 @@ int main(void)
     check_strips(DCTDIFF_UPSCALE_LEARNED, 30, 140, 60, 280, 200);  /* > 128-row passes */
     check_strips(DCTDIFF_UPSCALE_LEARNED, 23, 19, 71, 50, 9);      /* two stages */
     check_strips(DCTDIFF_UPSCALE_LEARNED, 16, 9, 100, 40, 11);     /* x4, then spectral */
+    check_stream(DCTDIFF_UPSCALE_SPECTRAL, 57, 45, 131, 100, 1);
+    check_stream(DCTDIFF_UPSCALE_PAPER, 1024, 550, 2048, 1100, 3); /* 512-row bands */
+    check_stream(DCTDIFF_UPSCALE_LEARNED, 23, 19, 71, 50, 1);
     check_stride();
     check_bad_args();
     return check_finish("test_upsample");

@@ -1,6 +1,7 @@
 /* upscaler.c - the public upscaling interface: name tables, argument
- * checks, the strip API, and the whole-image call, which is the strip API
- * run band after band so that scratch memory stays O(band). */
+ * checks, the strip API, and the one band loop behind both whole-image
+ * calls (caller's memory, or the caller's row callbacks), so that scratch
+ * memory stays O(band). */
 #include "upscale/upscaler.h"
 #include "core/status.h"
 
@@ -161,6 +162,67 @@ static int band_rows(const dctdiff_upscaler *u)
     return rows < u->dst_h ? rows : u->dst_h;
 }
 
+/* Where the one band loop gets each band's input rows and output rows, and
+ * what it does with a finished band: views of the caller's memory for
+ * dctdiff_upscale, the caller's callbacks for dctdiff_upscale_rows. */
+typedef struct {
+    dctdiff_status (*source)(void *user, int s0, int s1, dctdiff_image *in, dctdiff_error *err);
+    dctdiff_status (*target)(void *user, int y0, int y1, dctdiff_image *out, dctdiff_error *err);
+    /* Called for every band that got a source, with ok = 0 when the band
+     * failed (then only to free). */
+    dctdiff_status (*done)(void *user, int y0, int y1, int ok, dctdiff_image *in,
+                           dctdiff_image *out, dctdiff_error *err);
+    void *user;
+} band_io;
+
+static dctdiff_status run_bands(dctdiff_upscaler *u, const dctdiff_upscale_params *p,
+                                const band_io *io, dctdiff_error *err)
+{
+    int rows = band_rows(u), total = (u->dst_h + rows - 1) / rows;
+    dctdiff_status st = DCTDIFF_OK;
+    for (int i = 0; i < total && st == DCTDIFF_OK; i++) {
+        if (p && p->progress && p->progress(p->progress_user, i, total, "upscale"))
+            return dd_fail(err, DCTDIFF_E_CANCELLED, "upscale cancelled");
+        int y0 = i * rows, y1 = y0 + rows < u->dst_h ? y0 + rows : u->dst_h, s0, s1;
+        u->ops->input_rows(u->impl, y0, y1, &s0, &s1);
+        dctdiff_image in = { 0 }, out = { 0 };
+        st = io->source(io->user, s0, s1, &in, err);
+        if (st == DCTDIFF_OK)
+            st = io->target(io->user, y0, y1, &out, err);
+        if (st == DCTDIFF_OK)
+            st = u->ops->run(u->impl, &in, s0, y0, y1, &out, u->team, err);
+        if (io->done) {
+            dctdiff_status d = io->done(io->user, y0, y1, st == DCTDIFF_OK, &in, &out, err);
+            st = st == DCTDIFF_OK ? d : st;
+        }
+    }
+    if (st == DCTDIFF_OK && p && p->progress)
+        p->progress(p->progress_user, total, total, "upscale");
+    return st;
+}
+
+/* dctdiff_upscale: bands are views of the caller's images. */
+typedef struct {
+    const dctdiff_image *src;
+    dctdiff_image *dst;
+} image_io;
+
+static dctdiff_status image_source(void *user, int s0, int s1, dctdiff_image *in,
+                                   dctdiff_error *err)
+{
+    (void)err;
+    *in = band_of(((image_io *)user)->src, s0, s1 - s0);
+    return DCTDIFF_OK;
+}
+
+static dctdiff_status image_target(void *user, int y0, int y1, dctdiff_image *out,
+                                   dctdiff_error *err)
+{
+    (void)err;
+    *out = band_of(((image_io *)user)->dst, y0, y1 - y0);
+    return DCTDIFF_OK;
+}
+
 dctdiff_status dctdiff_upscale(const dctdiff_image *src, dctdiff_image *dst,
                                const dctdiff_upscale_params *p, dctdiff_error *err)
 {
@@ -176,19 +238,55 @@ dctdiff_status dctdiff_upscale(const dctdiff_image *src, dctdiff_image *dst,
                               p, &u, err);
     if (st != DCTDIFF_OK)
         return st;
-    int rows = band_rows(u), total = (u->dst_h + rows - 1) / rows;
-    for (int i = 0; i < total && st == DCTDIFF_OK; i++) {
-        if (p && p->progress && p->progress(p->progress_user, i, total, "upscale")) {
-            st = dd_fail(err, DCTDIFF_E_CANCELLED, "upscale cancelled");
-            break;
-        }
-        int y0 = i * rows, y1 = y0 + rows < u->dst_h ? y0 + rows : u->dst_h, s0, s1;
-        u->ops->input_rows(u->impl, y0, y1, &s0, &s1);
-        dctdiff_image in = band_of(src, s0, s1 - s0), out = band_of(dst, y0, y1 - y0);
-        st = u->ops->run(u->impl, &in, s0, y0, y1, &out, u->team, err);
-    }
-    if (st == DCTDIFF_OK && p && p->progress)
-        p->progress(p->progress_user, total, total, "upscale");
+    image_io io = { src, dst };
+    st = run_bands(u, p, &(band_io){ image_source, image_target, NULL, &io }, err);
+    dctdiff_upscaler_free(u);
+    return st;
+}
+
+/* dctdiff_upscale_rows: bands in scratch images, filled and emptied by the
+ * caller's callbacks. */
+static dctdiff_status stream_source(void *user, int s0, int s1, dctdiff_image *in,
+                                    dctdiff_error *err)
+{
+    const dctdiff_upscale_stream *s = user;
+    dctdiff_status st = dctdiff_image_alloc(in, s->src_w, s1 - s0, s->channels, s->src_type,
+                                            err);
+    return st == DCTDIFF_OK ? s->read(s->user, s0, s1, in, err) : st;
+}
+
+static dctdiff_status stream_target(void *user, int y0, int y1, dctdiff_image *out,
+                                    dctdiff_error *err)
+{
+    const dctdiff_upscale_stream *s = user;
+    return dctdiff_image_alloc(out, s->dst_w, y1 - y0, s->channels, s->dst_type, err);
+}
+
+static dctdiff_status stream_done(void *user, int y0, int y1, int ok, dctdiff_image *in,
+                                  dctdiff_image *out, dctdiff_error *err)
+{
+    const dctdiff_upscale_stream *s = user;
+    dctdiff_status st = ok ? s->write(s->user, y0, y1, out, err) : DCTDIFF_OK;
+    dctdiff_image_release(in);
+    dctdiff_image_release(out);
+    return st;
+}
+
+dctdiff_status dctdiff_upscale_rows(const dctdiff_upscale_stream *s,
+                                    const dctdiff_upscale_params *p, dctdiff_error *err)
+{
+    if (!s || !s->read || !s->write)
+        return dd_fail(err, DCTDIFF_E_ARG, "upscale_rows: missing stream or callbacks");
+    if (dctdiff_pixel_size(s->src_type) == 0 || dctdiff_pixel_size(s->dst_type) == 0)
+        return dd_fail(err, DCTDIFF_E_ARG, "upscale_rows: unknown pixel type %d or %d",
+                       (int)s->src_type, (int)s->dst_type);
+    dctdiff_upscaler *u;
+    dctdiff_status st = dctdiff_upscaler_new(s->src_w, s->src_h, s->dst_w, s->dst_h,
+                                             s->channels, p, &u, err);
+    if (st != DCTDIFF_OK)
+        return st;
+    st = run_bands(u, p, &(band_io){ stream_source, stream_target, stream_done, (void *)s },
+                   err);
     dctdiff_upscaler_free(u);
     return st;
 }

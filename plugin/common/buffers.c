@@ -7,10 +7,6 @@
 
 #include <string.h>
 
-/* Output rows per strip: large enough to amortise the engine's halo, small
- * enough that a strip of a wide image stays a few megabytes. */
-#define STRIP_ROWS 64
-
 /* 8-bit with a perceptual TRC: R'G'B' (non-linear) or R~G~B~ (perceptual). */
 static gboolean
 is_u8_perceptual (const Babl *format)
@@ -109,41 +105,38 @@ buffers_write (GeglBuffer          *buf,
   gegl_buffer_set (buf, &rect, 0, fmt.write_format, img->data, img->stride);
 }
 
-/* One strip: output rows [y0, y1) from the input rows the engine asks for. */
-static gboolean
-upscale_strip (dctdiff_upscaler *u,
-               GeglBuffer       *src,
-               GeglBuffer       *dst,
-               BuffersFormat     fmt,
-               int               y0,
-               int               y1,
-               GError          **error)
+/* The engine's row callbacks: source rows from src, finished rows into dst. */
+typedef struct
 {
-  int            src_w = gegl_buffer_get_width (src);
-  int            dst_w = gegl_buffer_get_width (dst);
-  int            sy0, sy1;
-  GeglRectangle  in_rect;
-  dctdiff_image  in, out;
-  dctdiff_error  err;
-  gboolean       ok = FALSE;
+  GeglBuffer   *src, *dst;
+  BuffersFormat fmt;
+} RowBuffers;
 
-  dctdiff_upscaler_input_rows (u, y0, y1, &sy0, &sy1);
-  in_rect = (GeglRectangle) { 0, sy0, src_w, sy1 - sy0 };
-  if (! buffers_read (src, &in_rect, fmt, &in, error))
-    return FALSE;
-  if (! alloc_image (&out, dst_w, y1 - y0, fmt.channels, fmt.write_type, error))
-    goto out;
-  if (dctdiff_upscaler_run_rows (u, &in, y0, y1, &out, &err) != DCTDIFF_OK)
-    g_propagate_error (error, errors_from_engine (_("DCT upscaling failed"), &err));
-  else
-    {
-      buffers_write (dst, 0, y0, fmt, &out);
-      ok = TRUE;
-    }
-  dctdiff_image_release (&out);
-out:
-  dctdiff_image_release (&in);
-  return ok;
+static dctdiff_status
+read_rows (void          *user,
+           int            y0,
+           int            y1,
+           dctdiff_image *rows,
+           dctdiff_error *err)
+{
+  RowBuffers *b = user;
+
+  gegl_buffer_get (b->src, GEGL_RECTANGLE (0, y0, rows->width, y1 - y0), 1.0,
+                   b->fmt.format, rows->data, rows->stride, GEGL_ABYSS_CLAMP);
+  return DCTDIFF_OK;
+}
+
+static dctdiff_status
+write_rows (void                *user,
+            int                  y0,
+            int                  y1,
+            const dctdiff_image *rows,
+            dctdiff_error       *err)
+{
+  RowBuffers *b = user;
+
+  buffers_write (b->dst, 0, y0, b->fmt, rows);
+  return DCTDIFF_OK;
 }
 
 GeglBuffer *
@@ -152,37 +145,28 @@ buffers_upscale (GeglBuffer                   *src,
                  int                           dst_w,
                  int                           dst_h,
                  const dctdiff_upscale_params *params,
-                 BuffersProgress               progress,
-                 gpointer                      progress_user,
                  GError                      **error)
 {
-  dctdiff_upscaler *u = NULL;
-  dctdiff_error     err;
-  GeglBuffer       *dst;
-  int               y;
+  RowBuffers             b = { src, NULL, fmt };
+  dctdiff_upscale_stream stream = {
+    .src_w    = gegl_buffer_get_width (src),
+    .src_h    = gegl_buffer_get_height (src),
+    .dst_w    = dst_w,
+    .dst_h    = dst_h,
+    .channels = fmt.channels,
+    .src_type = DCTDIFF_PIXEL_F32,
+    .dst_type = fmt.write_type,
+    .read     = read_rows,
+    .write    = write_rows,
+    .user     = &b,
+  };
+  dctdiff_error          err;
 
-  if (dctdiff_upscaler_new (gegl_buffer_get_width (src),
-                            gegl_buffer_get_height (src),
-                            dst_w, dst_h, fmt.channels, params,
-                            &u, &err) != DCTDIFF_OK)
+  b.dst = gegl_buffer_new (GEGL_RECTANGLE (0, 0, dst_w, dst_h), fmt.format);
+  if (dctdiff_upscale_rows (&stream, params, &err) != DCTDIFF_OK)
     {
       g_propagate_error (error, errors_from_engine (_("DCT upscaling failed"), &err));
-      return NULL;
+      g_clear_object (&b.dst);
     }
-
-  dst = gegl_buffer_new (GEGL_RECTANGLE (0, 0, dst_w, dst_h), fmt.format);
-  for (y = 0; y < dst_h; y += STRIP_ROWS)
-    {
-      int y1 = MIN (y + STRIP_ROWS, dst_h);
-
-      if (! upscale_strip (u, src, dst, fmt, y, y1, error))
-        {
-          g_clear_object (&dst);
-          break;
-        }
-      if (progress)
-        progress (progress_user, (gdouble) y1 / dst_h);
-    }
-  dctdiff_upscaler_free (u);
-  return dst;
+  return b.dst;
 }

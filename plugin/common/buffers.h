@@ -39,19 +39,15 @@ void           buffers_write           (GeglBuffer          *buf,
                                         BuffersFormat        fmt,
                                         const dctdiff_image *img);
 
-/* Called after each strip with the fraction of this buffer done. */
-typedef void (*BuffersProgress) (gpointer user, gdouble fraction);
-
-/* Upscales the whole of src (extent at 0,0) to dst_w x dst_h through the
- * engine's strip interface and returns a new in-memory buffer; NULL with
- * error set on failure.  Memory stays a few strips whatever the size. */
+/* Upscales the whole of src (extent at 0,0) to dst_w x dst_h with the
+ * engine's band loop (dctdiff_upscale_rows; params->progress sees its
+ * bands) and returns a new in-memory buffer; NULL with error set on
+ * failure.  Scratch memory stays a band or two whatever the size. */
 GeglBuffer    *buffers_upscale         (GeglBuffer                   *src,
                                         BuffersFormat                 fmt,
                                         int                           dst_w,
                                         int                           dst_h,
                                         const dctdiff_upscale_params *params,
-                                        BuffersProgress               progress,
-                                        gpointer                      progress_user,
                                         GError                      **error);
 
 #endif
