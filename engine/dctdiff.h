@@ -120,6 +120,10 @@ typedef enum {
      * natively; other sizes take the largest of those that fits, then
      * spectral; below x2, spectral.  Assumes a bicubic-shrunk source. */
     DCTDIFF_UPSCALE_LEARNED,
+    /* Learned plus the luma residual of a small convolutional network on the
+     * source's luma (about 6 k weights, trained on photos), built into the
+     * library; x2 natively, other factors as learned (the same size rule). */
+    DCTDIFF_UPSCALE_LEARNED_CNN,
     DCTDIFF_UPSCALE_COUNT_
 } dctdiff_upscale_method;
 

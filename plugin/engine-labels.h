@@ -7,6 +7,7 @@
 N_("Paper (DCTdiff 4x4 blocks, x2)")
 N_("Spectral (seamless, any size)")
 N_("Learned (spectral plus trained detail)")
+N_("Learned CNN (learned plus a small network)")
 N_("Bicubic")
 N_("Box (area average)")
 N_("None (sharp or unknown source)")

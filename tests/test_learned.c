@@ -1,12 +1,14 @@
-/* test_learned.c - the `learned` upscaler: the built-in models against the
- * numpy reference's fixtures (tests/fixtures/make_learned_fixtures.py), the
- * detail is luma only (alpha and colour differences stay spectral's), sizes
- * that are not x2 or x4 go through the two-stage path, and bad models and
- * arguments fail with a message.  test_upscale.c runs its per-method checks
+/* test_learned.c - the `learned` and `learned-cnn` upscalers: the built-in
+ * models against the numpy and PyTorch references' fixtures (tests/fixtures/
+ * make_learned_fixtures.py, make_learned_cnn_fixtures.py), the detail is
+ * luma only (alpha and colour differences stay spectral's), sizes that are
+ * not x2 or x4 go through the two-stage path, x4 without a network is
+ * `learned`, and bad models and arguments fail with a message.  test_upscale.c runs its per-method checks
  * (types, threads, strips, progress, cancel, constants) on this method too. */
 #include "check.h"
 #include "dctdiff.h"
 #include "upscale/learned_model.h"
+#include "upscale/learned_cnn_model.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 extern const unsigned char dd_learned_x2[], dd_learned_x2_end[];
+extern const unsigned char dd_learned_cnn_x2[], dd_learned_cnn_x2_end[];
 
 static uint32_t rng_state = 77;
 
@@ -77,7 +80,10 @@ static int same_bytes(const dctdiff_image *a, const dctdiff_image *b)
     return 1;
 }
 
-static void check_fixture(const char *name)
+/* The fixture `name` made by method m, which must move the output by more
+ * than `moved_min` from method `base`'s. */
+static void check_fixture(const char *name, dctdiff_upscale_method m,
+                          dctdiff_upscale_method base, double moved_min)
 {
     char path[256], magic[8];
     int32_t hdr[5];
@@ -98,14 +104,14 @@ static void check_fixture(const char *name)
          fread(want.data, sizeof(float), n, f) == n && fgetc(f) == EOF;
     fclose(f);
     if (CHECK(ok, "%s: bad header or size", path) &&
-        run(&src, &got, DCTDIFF_UPSCALE_LEARNED, 3) == DCTDIFF_OK &&
-        run(&src, &spectral, DCTDIFF_UPSCALE_SPECTRAL, 1) == DCTDIFF_OK) {
-        /* Filters summed in another order than numpy's: float32 rounding. */
+        run(&src, &got, m, 3) == DCTDIFF_OK && run(&src, &spectral, base, 1) == DCTDIFF_OK) {
+        /* Sums in another order than numpy's and PyTorch's: float32 rounding. */
         check_close(path, got.data, want.data, n, 1e-5, 0);
         double moved = 0;
         for (size_t i = 0; i < n; i++)
             moved = fmax(moved, fabs(((float *)want.data)[i] - ((float *)spectral.data)[i]));
-        CHECK(moved > 0.02, "%s: the reference barely differs from spectral (%g)", path, moved);
+        CHECK(moved > moved_min, "%s: the reference barely differs from method %d's (%g)",
+              path, (int)base, moved);
     }
     dctdiff_image_release(&src);
     dctdiff_image_release(&want);
@@ -116,7 +122,7 @@ static void check_fixture(const char *name)
 /* RGBA: the alpha is spectral's byte for byte, and the detail is the same on
  * R, G and B, so colour differences (no hue shifts, no fringes from the
  * transparent pixels' colour) are spectral's up to rounding and clipping. */
-static void check_luma_only(void)
+static void check_luma_only(dctdiff_upscale_method m)
 {
     dctdiff_image src = image_new(40, 31, 4, DCTDIFF_PIXEL_U8);
     dctdiff_image l = image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
@@ -125,7 +131,7 @@ static void check_luma_only(void)
     for (int y = 0; y < 31; y++)  /* a transparent left third */
         for (int x = 0; x < 13; x++)
             ((uint8_t *)src.data)[y * src.stride + x * 4 + 3] = 0;
-    if (run(&src, &l, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK &&
+    if (run(&src, &l, m, 2) == DCTDIFF_OK &&
         run(&src, &s, DCTDIFF_UPSCALE_SPECTRAL, 2) == DCTDIFF_OK) {
         int alpha = 0, hue = 0, detail = 0, visible = 0;
         for (int i = 0; i < 80 * 62; i++) {
@@ -140,25 +146,25 @@ static void check_luma_only(void)
             detail += fabsf(a[1] - b[1]) > 1e-3f;
         }
         CHECK(alpha == 0 && hue == 0 && detail * 4 > visible,
-              "luma only: %d alphas differ, %d hue changes, detail at %d of %d pixels", alpha,
-              hue, detail, visible);
+              "luma only (method %d): %d alphas differ, %d hue changes, detail at %d of %d "
+              "pixels", (int)m, alpha, hue, detail, visible);
     }
     dctdiff_image_release(&src);
     dctdiff_image_release(&l);
     dctdiff_image_release(&s);
 }
 
-/* Below x2 on an axis the result is spectral's; x3 is learned x2, then
+/* Below x2 on an axis the result is spectral's; x3 is m at x2, then
  * spectral of that (checked by making the x2 image and enlarging it). */
-static void check_other_sizes(void)
+static void check_other_sizes(dctdiff_upscale_method m)
 {
     dctdiff_image src = image_new(21, 17, 3, DCTDIFF_PIXEL_U8);
     dctdiff_image a = image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
     dctdiff_image b = image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
     fill(&src);
-    run(&src, &a, DCTDIFF_UPSCALE_LEARNED, 1);
+    run(&src, &a, m, 1);
     run(&src, &b, DCTDIFF_UPSCALE_SPECTRAL, 1);
-    CHECK(same_bytes(&a, &b), "x1.5 by x2.4: learned is not spectral's result");
+    CHECK(same_bytes(&a, &b), "x1.5 by x2.4 (method %d): not spectral's result", (int)m);
     dctdiff_image x2 = image_new(42, 34, 3, DCTDIFF_PIXEL_F32);
     dctdiff_image x3 = image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
     dctdiff_image two = image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
@@ -167,16 +173,31 @@ static void check_other_sizes(void)
     p.method = DCTDIFF_UPSCALE_SPECTRAL;
     p.filter = DCTDIFF_DOWNSCALE_NONE;
     dctdiff_error err = { 0 };
-    if (run(&src, &x2, DCTDIFF_UPSCALE_LEARNED, 1) == DCTDIFF_OK &&
+    if (run(&src, &x2, m, 1) == DCTDIFF_OK &&
         CHECK(dctdiff_upscale(&x2, &two, &p, &err) == DCTDIFF_OK, "%s", err.msg) &&
-        run(&src, &x3, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK)
-        CHECK(same_bytes(&x3, &two), "x3 is not learned x2 then spectral");
+        run(&src, &x3, m, 2) == DCTDIFF_OK)
+        CHECK(same_bytes(&x3, &two), "x3 (method %d) is not x2 then spectral", (int)m);
     dctdiff_image_release(&src);
     dctdiff_image_release(&a);
     dctdiff_image_release(&b);
     dctdiff_image_release(&x2);
     dctdiff_image_release(&x3);
     dctdiff_image_release(&two);
+}
+
+/* No network at x4: learned-cnn is learned there. */
+static void check_cnn_x4(void)
+{
+    dctdiff_image src = image_new(13, 10, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image a = image_new(52, 40, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image b = image_new(52, 40, 3, DCTDIFF_PIXEL_F32);
+    fill(&src);
+    if (run(&src, &a, DCTDIFF_UPSCALE_LEARNED_CNN, 2) == DCTDIFF_OK &&
+        run(&src, &b, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK)
+        CHECK(same_bytes(&a, &b), "x4: learned-cnn is not learned");
+    dctdiff_image_release(&src);
+    dctdiff_image_release(&a);
+    dctdiff_image_release(&b);
 }
 
 static void expect_error(dctdiff_status st, dctdiff_status want, const dctdiff_error *err,
@@ -207,6 +228,26 @@ static void check_bad_args(void)
     dctdiff_image_release(&small);
 }
 
+/* A copy of a model file with the first `from` in its header made `to`
+ * (same length); NULL, after a failed check, when the header lacks it. */
+static unsigned char *edited(const unsigned char *data, size_t size, const char *from,
+                             const char *to)
+{
+    size_t hdr = size < 4096 ? size : 4096, len = strlen(from);
+    unsigned char *copy = malloc(size);
+    if (!copy)
+        return NULL;
+    memcpy(copy, data, size);
+    for (size_t i = 8; i + len <= hdr; i++)
+        if (memcmp(copy + i, from, len) == 0) {
+            memcpy(copy + i, to, len);
+            return copy;
+        }
+    CHECK(0, "model header lacks %s", from);
+    free(copy);
+    return NULL;
+}
+
 /* The built-in file is read with the checked reader; damaged copies of it
  * fail with a message and leak nothing (ASan). */
 static void check_model_errors(void)
@@ -222,38 +263,65 @@ static void check_model_errors(void)
     err = (dctdiff_error){ 0 };
     expect_error(learned_model_parse("cut", dd_learned_x2, size / 2, &m, &err),
                  DCTDIFF_E_FORMAT, &err, "truncated model");
-    unsigned char *copy = malloc(size);
-    if (!copy)
-        return;
     static const char *edits[][2] = {
         { "\"dctdiff-learned-upscale\"", "\"dctdiff-learned-upscalX\"" },
         { "\"factor\":\"2\"", "\"factor\":\"3\"" },
         { "\"radius\":\"5\"", "\"radius\":\"4\"" },
     };
     for (int e = 0; e < 3; e++) {
-        memcpy(copy, dd_learned_x2, size);
-        size_t hdr = size < 4096 ? size : 4096, len = strlen(edits[e][0]);
-        char *at = NULL;
-        for (size_t i = 8; i + len <= hdr && !at; i++)
-            if (memcmp(copy + i, edits[e][0], len) == 0)
-                at = (char *)copy + i;
-        if (!CHECK(at != NULL, "model header lacks %s", edits[e][0]))
-            continue;
-        memcpy(at, edits[e][1], len);
+        unsigned char *copy = edited(dd_learned_x2, size, edits[e][0], edits[e][1]);
         err = (dctdiff_error){ 0 };
-        expect_error(learned_model_parse("edited", copy, size, &m, &err), DCTDIFF_E_FORMAT,
-                     &err, edits[e][1]);
+        if (copy)
+            expect_error(learned_model_parse("edited", copy, size, &m, &err),
+                         DCTDIFF_E_FORMAT, &err, edits[e][1]);
+        free(copy);
     }
-    free(copy);
+}
+
+/* The same for the built-in network: its layers chain, and damaged copies fail. */
+static void check_cnn_model_errors(void)
+{
+    size_t size = (size_t)(dd_learned_cnn_x2_end - dd_learned_cnn_x2);
+    cnn_model m;
+    dctdiff_error err = { 0 };
+    if (!CHECK(cnn_model_parse("cnn", dd_learned_cnn_x2, size, &m, &err) == DCTDIFF_OK &&
+                   m.factor == 2 && m.layers >= 2 && m.layer[0].in == 1 &&
+                   m.layer[m.layers - 1].out == 4,
+               "built-in learned-cnn x2: %s", err.msg))
+        return;
+    cnn_model_free(&m);
+    err = (dctdiff_error){ 0 };
+    expect_error(cnn_model_parse("cut", dd_learned_cnn_x2, size / 2, &m, &err),
+                 DCTDIFF_E_FORMAT, &err, "truncated network");
+    static const char *edits[][2] = {
+        { "\"cnn-residual\"", "\"cnn-residuaX\"" },
+        { "\"factor\":\"2\"", "\"factor\":\"4\"" },
+        { "\"conv1.weight\"", "\"conv1.weighX\"" },  /* one layer: 16 channels out */
+        { "\"conv0.weight\"", "\"conv0.weighX\"" },  /* no layer 0 */
+    };
+    for (int e = 0; e < 4; e++) {
+        unsigned char *copy = edited(dd_learned_cnn_x2, size, edits[e][0], edits[e][1]);
+        err = (dctdiff_error){ 0 };
+        if (copy)
+            expect_error(cnn_model_parse("edited", copy, size, &m, &err), DCTDIFF_E_FORMAT,
+                         &err, edits[e][1]);
+        free(copy);
+    }
 }
 
 int main(void)
 {
-    check_fixture("x2_rgb");
-    check_fixture("x4_gray");
-    check_luma_only();
-    check_other_sizes();
+    check_fixture("x2_rgb", DCTDIFF_UPSCALE_LEARNED, DCTDIFF_UPSCALE_SPECTRAL, 0.02);
+    check_fixture("x4_gray", DCTDIFF_UPSCALE_LEARNED, DCTDIFF_UPSCALE_SPECTRAL, 0.02);
+    check_fixture("cnn_x2_rgb", DCTDIFF_UPSCALE_LEARNED_CNN, DCTDIFF_UPSCALE_LEARNED, 0.002);
+    check_fixture("cnn_x2_gray", DCTDIFF_UPSCALE_LEARNED_CNN, DCTDIFF_UPSCALE_LEARNED, 0.002);
+    for (int m = DCTDIFF_UPSCALE_LEARNED; m <= DCTDIFF_UPSCALE_LEARNED_CNN; m++) {
+        check_luma_only(m);
+        check_other_sizes(m);
+    }
+    check_cnn_x4();
     check_bad_args();
     check_model_errors();
+    check_cnn_model_errors();
     return check_finish("test_learned");
 }

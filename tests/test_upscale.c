@@ -646,7 +646,8 @@ int main(void)
     check_constants();
     for (int m = 0; m < DCTDIFF_UPSCALE_COUNT_; m++) {
         check_types(m);
-        if (m != DCTDIFF_UPSCALE_LEARNED)  /* grey detail: test_learned.c checks its alpha */
+        if (m != DCTDIFF_UPSCALE_LEARNED && m != DCTDIFF_UPSCALE_LEARNED_CNN)
+            /* grey detail: test_learned.c checks their alpha */
             check_alpha(m);
         check_threads(m);
         check_progress_and_cancel(m);
@@ -658,9 +659,14 @@ int main(void)
     check_strips(DCTDIFF_UPSCALE_LEARNED, 30, 140, 60, 280, 200);  /* > 128-row passes */
     check_strips(DCTDIFF_UPSCALE_LEARNED, 23, 19, 71, 50, 9);      /* two stages */
     check_strips(DCTDIFF_UPSCALE_LEARNED, 16, 9, 100, 40, 11);     /* x4, then spectral */
+    check_strips(DCTDIFF_UPSCALE_LEARNED_CNN, 57, 45, 114, 90, 7);
+    check_strips(DCTDIFF_UPSCALE_LEARNED_CNN, 30, 140, 60, 280, 200);  /* > 64-row passes */
+    check_strips(DCTDIFF_UPSCALE_LEARNED_CNN, 23, 19, 71, 50, 9);      /* two stages */
+    check_strips(DCTDIFF_UPSCALE_LEARNED_CNN, 31, 23, 62, 46, 3);      /* odd strips */
     check_stream(DCTDIFF_UPSCALE_SPECTRAL, 57, 45, 131, 100, 1);
     check_stream(DCTDIFF_UPSCALE_PAPER, 1024, 550, 2048, 1100, 3); /* 512-row bands */
     check_stream(DCTDIFF_UPSCALE_LEARNED, 23, 19, 71, 50, 1);
+    check_stream(DCTDIFF_UPSCALE_LEARNED_CNN, 23, 19, 71, 50, 1);
     check_stride();
     check_bad_args();
     return check_finish("test_upsample");

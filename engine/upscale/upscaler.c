@@ -14,6 +14,7 @@ static const dctdiff_enum_entry methods[] = {
     { DCTDIFF_UPSCALE_PAPER, "paper", "Paper (DCTdiff 4x4 blocks, x2)" },
     { DCTDIFF_UPSCALE_SPECTRAL, "spectral", "Spectral (seamless, any size)" },
     { DCTDIFF_UPSCALE_LEARNED, "learned", "Learned (spectral plus trained detail)" },
+    { DCTDIFF_UPSCALE_LEARNED_CNN, "learned-cnn", "Learned CNN (learned plus a small network)" },
     { 0, NULL, NULL },
 };
 
@@ -73,6 +74,8 @@ dctdiff_status dctdiff_upscaler_new(int src_w, int src_h, int dst_w, int dst_h, 
                             ? upscaler_paper_new(u, err)
                         : p->method == DCTDIFF_UPSCALE_LEARNED
                             ? upscaler_learned_new(u, p->filter, err)
+                        : p->method == DCTDIFF_UPSCALE_LEARNED_CNN
+                            ? upscaler_learned_cnn_new(u, p->filter, err)
                             : upscaler_spectral_new(u, p->filter, err);
     if (st != DCTDIFF_OK) {
         team_free(u->team);

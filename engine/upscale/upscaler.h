@@ -30,6 +30,19 @@ dctdiff_status upscaler_spectral_new(dctdiff_upscaler *u, dctdiff_downscale_filt
 dctdiff_status upscaler_paper_new(dctdiff_upscaler *u, dctdiff_error *err);
 dctdiff_status upscaler_learned_new(dctdiff_upscaler *u, dctdiff_downscale_filter filter,
                                     dctdiff_error *err);
+dctdiff_status upscaler_learned_cnn_new(dctdiff_upscaler *u, dctdiff_downscale_filter filter,
+                                        dctdiff_error *err);
+
+/* A learned method at one of its native factors (2 or 4; u's output is
+ * exactly factor times its source). */
+typedef dctdiff_status (*upscaler_native_fn)(dctdiff_upscaler *u, int factor,
+                                             dctdiff_error *err);
+dctdiff_status upscaler_learned_native_new(dctdiff_upscaler *u, int factor, dctdiff_error *err);
+
+/* u by `native` at the largest native factor that fits, then spectral
+ * (learned_factors.c). */
+dctdiff_status upscaler_learned_factors_new(dctdiff_upscaler *u, dctdiff_downscale_filter filter,
+                                            upscaler_native_fn native, dctdiff_error *err);
 
 /* u from first (source to intermediate) then second (intermediate to u's
  * output); takes both, freeing them on failure. */

@@ -82,6 +82,7 @@ def methods(lib, tmp):
         ('spectral, filter box', ours('spectral', 'box')),
         ('spectral (default)', ours(lib.default_method(), 'bicubic')),
         ('learned', ours('learned', 'bicubic')),
+        ('learned-cnn', ours('learned-cnn', 'bicubic')),
     ]
 
 
@@ -130,11 +131,12 @@ def main():
                 '%s %+.2f dB, SSIM %+.4f, grid %.3f (Lanczos %.3f, %+.1f%%)' % (
                     s, df[s][0] - lz[s][0], df[s][1] - lz[s][1], df[s][2], lz[s][2],
                     100 * (df[s][2] / lz[s][2] - 1)) for s in args.sets))
-            ln = {s: results[s]['learned'] for s in args.sets}
-            print('\nlearned vs spectral: ' + ', '.join(
-                '%s %+.2f dB, SSIM %+.4f, grid %.3f (%+.1f%% vs Lanczos)' % (
-                    s, ln[s][0] - df[s][0], ln[s][1] - df[s][1], ln[s][2],
-                    100 * (ln[s][2] / lz[s][2] - 1)) for s in args.sets))
+            for name in ('learned', 'learned-cnn'):
+                ln = {s: results[s][name] for s in args.sets}
+                print('\n%s vs spectral: ' % name + ', '.join(
+                    '%s %+.2f dB, SSIM %+.4f, grid %.3f (%+.1f%% vs Lanczos)' % (
+                        s, ln[s][0] - df[s][0], ln[s][1] - df[s][1], ln[s][2],
+                        100 * (ln[s][2] / lz[s][2] - 1)) for s in args.sets))
             sys.stdout.flush()
 
 

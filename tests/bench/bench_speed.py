@@ -86,7 +86,7 @@ def png_table(build, folder, side, repeat, tmp):
 
 def engine_table(lib, folder, side, repeat):
     img = photo(folder, side)
-    methods = ('spectral', 'learned', 'paper')
+    methods = ('spectral', 'learned', 'learned-cnn', 'paper')
     print('\n### engine only (ctypes, no PNG): %dx%d RGB u8 -> x2 (median of %d, interleaved)\n'
           % (side, side, repeat))
     print('| method | threads | wall (s) | vs spectral | Mpixel/s out |')

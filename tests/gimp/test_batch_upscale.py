@@ -42,7 +42,7 @@ image.delete()
 '''
 
 CASES = [(mode, method) for mode in ("RGB", "RGBA")
-         for method in ("spectral", "paper", "learned")]
+         for method in ("spectral", "paper", "learned", "learned-cnn")]
 
 try:
     files = {}
