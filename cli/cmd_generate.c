@@ -55,7 +55,7 @@ static void usage(FILE *fp)
           "  -u, --upscale=F        enlarge each image F times in the DCT domain\n"
           "      --init-noise=FILE  starting noise, float32 .npy of shape (tokens, dim)\n"
           "                         or (count, tokens, dim), instead of the seed's\n"
-          "      --preview-every=K  every K sampler steps save the current estimate\n"
+          "      --preview-every=K  every K network evaluations save the current estimate\n"
           "      --preview-dir=DIR  ... into DIR as preview-SAMPLE-STEP.png\n"
           "  -t, --threads=N        worker threads, 0 = all cores (default 0)\n"
           "  -q, --quiet            no progress bar, no seed line\n"

@@ -97,7 +97,9 @@ DCTDIFF_API size_t dctdiff_pixel_size(dctdiff_pixel_type type);
 typedef struct {
     int value;
     const char *name;   /* stable identifier, e.g. "dpm-solver" */
-    const char *label;  /* short English label for menus */
+    const char *label;  /* short English label for menus, marked for
+                           translation (engine/core/names.c holds every
+                           table; the plug-in's catalogue translates them) */
 } dctdiff_enum_entry;
 
 /* ------------------------------------------------------------------------ */
@@ -272,7 +274,13 @@ DCTDIFF_API dctdiff_status dctdiff_detokenize(const dctdiff_token_layout *l,
 
 typedef struct dctdiff_model dctdiff_model;
 
+/* "The model's default" (the value its metadata names), spelled one way:
+ * DCTDIFF_SAMPLER_DEFAULT for a sampler, DCTDIFF_DEFAULT for steps and the
+ * SNR scale.  dctdiff_model_default() is its name and label for menus. */
+#define DCTDIFF_DEFAULT 0
+
 typedef enum {
+    DCTDIFF_SAMPLER_DEFAULT = -1,   /* the model's default */
     DCTDIFF_SAMPLER_DPM_SOLVER = 0, /* official: DPM-Solver fast, singlestep */
     DCTDIFF_SAMPLER_DDIM,           /* deterministic DDIM (eta 0) */
     DCTDIFF_SAMPLER_EULER_ODE,      /* Euler, probability-flow ODE */
@@ -284,6 +292,8 @@ typedef enum {
 } dctdiff_sampler;
 
 DCTDIFF_API const dctdiff_enum_entry *dctdiff_samplers(void); /* ends with name NULL */
+/* { DCTDIFF_SAMPLER_DEFAULT, "model-default", "The model's default" }. */
+DCTDIFF_API const dctdiff_enum_entry *dctdiff_model_default(void);
 
 /* Maps and validates a model file: a DCTdiff .safetensors
  * (docs/model-format.md) or an official PyTorch .pth, whose config is found
@@ -371,16 +381,19 @@ DCTDIFF_API dctdiff_status dctdiff_model_forward(const dctdiff_model *m, int n,
                                                  int threads,
                                                  dctdiff_error *err);
 
-/* Called every preview_every steps with the current denoised estimate of one
- * sample, as 8-bit RGB at the model's native size.  Return non-zero to
- * cancel. */
+/* Called with the current denoised estimate of one sample, as 8-bit RGB at
+ * the model's native size, at the first sampler update after every
+ * preview_every network evaluations.  step and steps count network
+ * evaluations, as the params' steps does: those done for this sample, and
+ * all it takes (steps, times 1 + resample for an edit that keeps
+ * something).  Return non-zero to cancel. */
 typedef int (*dctdiff_preview_fn)(void *user, int sample, int step, int steps,
                                   const dctdiff_image *rgb);
 
 typedef struct {
-    dctdiff_sampler sampler; /* _init sets DCTDIFF_SAMPLER_COUNT_: the model's */
-    int steps;               /* 1..1000, 0 = the model's default */
-    double snr_scale;        /* 0 = the model's own (recommended) */
+    dctdiff_sampler sampler; /* default DCTDIFF_SAMPLER_DEFAULT */
+    int steps;               /* network evaluations, 1..1000, or DCTDIFF_DEFAULT */
+    double snr_scale;        /* DCTDIFF_DEFAULT (recommended) or an override */
     uint64_t seed;
     int count;               /* images to make, default 1 */
     int batch;               /* images per network call, 0 = automatic */

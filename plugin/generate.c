@@ -58,16 +58,18 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                     G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "steps", _("S_teps"),
                                    _("Sampling steps; 0 = the model's default"),
-                                   0, 1000, 0, G_PARAM_READWRITE);
+                                   DCTDIFF_DEFAULT, 1000, DCTDIFF_DEFAULT,
+                                   G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
                                       _("The diffusion sampler"),
-                                      choices_samplers (), "model-default",
+                                      choices_samplers (), dctdiff_model_default ()->name,
                                       G_PARAM_READWRITE);
   gimp_procedure_add_double_argument (procedure, "snr-scale", _("SNR sca_le"),
                                       _("Advanced: override the SNR scale "
                                         "factor the model was trained with; "
                                         "0 = the model's own value"),
-                                      0.0, 10.0, 0.0, G_PARAM_READWRITE);
+                                      DCTDIFF_DEFAULT, 10.0, DCTDIFF_DEFAULT,
+                                      G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "seed", _("_Seed"),
                                    _("Seed of the random noise; the same "
                                      "seed gives the same images"),

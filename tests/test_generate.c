@@ -106,6 +106,7 @@ static void test_images(const dctdiff_model *m)
 typedef struct {
     int calls, stop_at, last_done, last_total;
     int previews, bad_preview;
+    int want_steps, last_step;  /* previews count network evaluations */
 } counters;
 
 static int on_progress(void *user, int done, int total, const char *stage)
@@ -123,7 +124,9 @@ static int on_preview(void *user, int sample, int step, int steps, const dctdiff
     counters *c = user;
     c->previews++;
     c->bad_preview += rgb->width != 64 || rgb->channels != 3 || sample < 0 || sample > 1 ||
-                      step % 2 != 0 || step > steps;
+                      (!c->want_steps && step % 2 != 0) || step > steps;
+    c->bad_preview += c->want_steps && (steps != c->want_steps || step <= c->last_step);
+    c->last_step = step;
     return 0;
 }
 
@@ -160,6 +163,20 @@ static void test_callbacks(const dctdiff_model *m)
     CHECK(dctdiff_generate(m, &p, out, &err) == DCTDIFF_OK && c.previews == 0,
           "preview_every 0: %d previews", c.previews);
     p.preview_every = 2;
+
+    /* DPM-Solver's 3rd-order updates take 3 evaluations each: previews
+     * count evaluations (of 9), not updates (3) */
+    c = (counters){ .want_steps = 9 };
+    p.sampler = DCTDIFF_SAMPLER_DPM_SOLVER;
+    p.steps = 9;
+    p.count = 1;
+    dctdiff_status st = dctdiff_generate(m, &p, out, &err);
+    CHECK(st == DCTDIFF_OK && c.previews >= 2 && c.bad_preview == 0 && c.last_step >= 7,
+          "DPM-Solver previews: %s, %d calls, %d bad, last step %d of 9 (%s)",
+          dctdiff_status_name(st), c.previews, c.bad_preview, c.last_step, err.msg);
+    p.sampler = DCTDIFF_SAMPLER_DDIM;
+    p.steps = 6;
+    p.count = 2;
 
     /* cancel after the 5th evaluation: nothing written */
     for (int i = 0; i < 2; i++)
@@ -256,6 +273,7 @@ static void test_refusals(const dctdiff_model *m, const dctdiff_model *cond)
     REFUSE(steps, -1, "-1 steps");
     REFUSE(snr_scale, -1.0, "negative SNR scale");
     REFUSE(sampler, (dctdiff_sampler)99, "sampler 99");
+    REFUSE(sampler, (dctdiff_sampler)(DCTDIFF_SAMPLER_DEFAULT - 1), "sampler -2");
     REFUSE(class_label, 3, "a class for an unconditional model");
     REFUSE(batch, -2, "batch -2");
     REFUSE(preview_every, -1, "preview_every -1");

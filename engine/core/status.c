@@ -1,9 +1,8 @@
-/* status.c - error messages, name tables and small shared helpers. */
+/* status.c - error messages and small shared helpers. */
 #include "core/status.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 const char *dctdiff_status_name(dctdiff_status s)
 {
@@ -38,14 +37,4 @@ size_t dd_mul_size(size_t n, size_t size, dctdiff_error *err)
         return 0;
     }
     return n * size;
-}
-
-int dctdiff_enum_lookup(const dctdiff_enum_entry *table, const char *name)
-{
-    if (!table || !name)
-        return -1;
-    for (; table->name; table++)
-        if (strcmp(table->name, name) == 0)
-            return table->value;
-    return -1;
 }

@@ -157,7 +157,7 @@ static dctdiff_status resolve(const dctdiff_model *m, const dctdiff_edit_params 
     if (e->resample > DCTDIFF_EDIT_MAX_RESAMPLE)
         return dd_fail(err, DCTDIFF_E_ARG, "resample %d is above %d", e->resample,
                        DCTDIFF_EDIT_MAX_RESAMPLE);
-    const dctdiff_sampler kind = p->gen.sampler == DCTDIFF_SAMPLER_COUNT_
+    const dctdiff_sampler kind = p->gen.sampler == DCTDIFF_SAMPLER_DEFAULT
                                  ? m->info.default_sampler : p->gen.sampler;
     if (!sampler_can_condition(kind))
         return dd_fail(err, DCTDIFF_E_UNSUPPORTED, "sampler '%s' cannot edit an image "

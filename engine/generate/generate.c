@@ -19,27 +19,12 @@
 #define AUTO_BATCH 8
 #define AUTO_BATCH_BYTES ((size_t)256 << 20)
 
-static const dctdiff_enum_entry sampler_table[] = {
-    { DCTDIFF_SAMPLER_DPM_SOLVER, "dpm-solver", "DPM-Solver (official, fast)" },
-    { DCTDIFF_SAMPLER_DDIM, "ddim", "DDIM (deterministic)" },
-    { DCTDIFF_SAMPLER_EULER_ODE, "euler-ode", "Euler (probability-flow ODE)" },
-    { DCTDIFF_SAMPLER_EULER_SDE, "euler-sde", "Euler-Maruyama (stochastic)" },
-    { DCTDIFF_SAMPLER_DPMPP_2M, "dpm-solver++-2m", "DPM-Solver++ 2M (multistep)" },
-    { DCTDIFF_SAMPLER_DPMPP_3M, "dpm-solver++-3m", "DPM-Solver++ 3M (multistep)" },
-    { DCTDIFF_SAMPLER_UNIPC, "unipc", "UniPC (multistep, predictor-corrector)" },
-    { 0, NULL, NULL },
-};
-
-const dctdiff_enum_entry *dctdiff_samplers(void)
-{
-    return sampler_table;
-}
-
-/* sampler = DCTDIFF_SAMPLER_COUNT_ stands for "the model's default". */
 void dctdiff_generate_params_init(dctdiff_generate_params *p)
 {
     *p = (dctdiff_generate_params){
-        .sampler = DCTDIFF_SAMPLER_COUNT_,
+        .sampler = DCTDIFF_SAMPLER_DEFAULT,
+        .steps = DCTDIFF_DEFAULT,
+        .snr_scale = DCTDIFF_DEFAULT,
         .count = 1,
         .class_label = -1,
         .upscale_factor = 1.0,
@@ -69,6 +54,9 @@ typedef struct {
     int *labels;                 /* batch labels, NULL when unconditional */
     float *tau;
     long long done, total;       /* progress in image-evaluations */
+    /* Previews count network evaluations of one sample, as steps does: done
+     * in this batch, at the last preview, and in a whole run. */
+    int evals, shown, evals_total;
     float *x0;                   /* preview scratch, one sample */
     dctdiff_image preview_img;
 } gen_run;
@@ -108,17 +96,22 @@ static dctdiff_status eval_eps(void *user, const float *x, double t, float *eps)
         noise_of_v(&g->trained, t, (size_t)g->batch * g->m->info.tokens * g->m->info.token_dim,
                    x, eps);
     g->done += g->batch;
+    g->evals++;
     return report(g);
 }
 
-/* Preview: the denoised estimate x0 = (x - sigma eps) / alpha of each sample. */
+/* Preview: the denoised estimate x0 = (x - sigma eps) / alpha of each
+ * sample, at the first sampler update after another preview_every
+ * evaluations. */
 static dctdiff_status on_step(void *user, int step, int steps, double t,
                               const float *x, const float *eps)
 {
+    (void)step, (void)steps;
     gen_run *g = user;
     const dctdiff_generate_params *p = g->p;
-    if (!p->preview || p->preview_every == 0 || (step + 1) % p->preview_every != 0)
+    if (!p->preview || p->preview_every == 0 || g->evals - g->shown < p->preview_every)
         return DCTDIFF_OK;
+    g->shown = g->evals;
     const double a = sched_alpha(&g->sched, t), sg = sched_sigma(&g->sched, t);
     const size_t len = (size_t)g->m->info.tokens * g->m->info.token_dim;
     for (int i = 0; i < g->batch; i++) {
@@ -128,7 +121,8 @@ static dctdiff_status on_step(void *user, int step, int steps, double t,
                                               &g->preview_img, g->err);
         if (s != DCTDIFF_OK)
             return s;
-        if (p->preview(p->preview_user, g->first + i, step + 1, steps, &g->preview_img))
+        if (p->preview(p->preview_user, g->first + i, g->evals, g->evals_total,
+                       &g->preview_img))
             return DCTDIFF_E_CANCELLED;
     }
     return DCTDIFF_OK;
@@ -141,13 +135,13 @@ dctdiff_status gen_check_params(const dctdiff_model *m, const dctdiff_generate_p
     if (p->count < 1)
         return dd_fail(err, DCTDIFF_E_ARG, "count %d is not positive", p->count);
     if (p->steps < 0 || p->steps > SAMPLER_MAX_STEPS)
-        return dd_fail(err, DCTDIFF_E_ARG, "steps %d is outside 1..%d (0 = model default)",
+        return dd_fail(err, DCTDIFF_E_ARG, "steps %d is outside 1..%d (0 = the model's default)",
                        p->steps, SAMPLER_MAX_STEPS);
-    if ((int)p->sampler < 0 || p->sampler > DCTDIFF_SAMPLER_COUNT_)
+    if (p->sampler < DCTDIFF_SAMPLER_DEFAULT || p->sampler >= DCTDIFF_SAMPLER_COUNT_)
         return dd_fail(err, DCTDIFF_E_ARG, "unknown sampler %d", (int)p->sampler);
     if (!(p->snr_scale >= 0.0) || !isfinite(p->snr_scale))
         return dd_fail(err, DCTDIFF_E_ARG, "SNR scale %g is not a positive number "
-                       "(0 = the model's)", p->snr_scale);
+                       "(0 = the model's default)", p->snr_scale);
     if (p->batch < 0)
         return dd_fail(err, DCTDIFF_E_ARG, "batch %d is negative", p->batch);
     if (p->preview_every < 0)
@@ -165,6 +159,7 @@ static void start_batch(gen_run *g, const gen_condition *cond, float *x)
 {
     const dctdiff_generate_params *p = g->p;
     const size_t len = (size_t)g->m->info.tokens * g->m->info.token_dim;
+    g->evals = g->shown = 0;
     for (int i = 0; i < g->batch; i++) {
         const int s = g->first + i;
         if (p->init_noise)
@@ -198,15 +193,23 @@ dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_pa
     const size_t len = (size_t)in->tokens * in->token_dim;
     gen_run g = {
         .m = m, .p = p, .err = err,
-        .sched = { in->beta_min, in->beta_max, p->snr_scale > 0 ? p->snr_scale : in->snr_scale },
+        .sched = { in->beta_min, in->beta_max,
+                   p->snr_scale == DCTDIFF_DEFAULT ? in->snr_scale : p->snr_scale },
         .trained = { in->beta_min, in->beta_max, in->snr_scale },
     };
     sampler_run run = {
-        p->sampler == DCTDIFF_SAMPLER_COUNT_ ? in->default_sampler : p->sampler,
-        p->steps ? p->steps : in->default_steps, g.sched, 0, len, p->seed, 0,
-        eval_eps, on_step, &g, cond ? &cond->edit : NULL,
+        .kind = p->sampler == DCTDIFF_SAMPLER_DEFAULT ? in->default_sampler : p->sampler,
+        .steps = p->steps == DCTDIFF_DEFAULT ? in->default_steps : p->steps,
+        .sched = g.sched,
+        .sample_len = len,
+        .seed = p->seed,
+        .eps = eval_eps,
+        .on_step = on_step,
+        .user = &g,
+        .edit = cond ? &cond->edit : NULL,
     };
-    g.total = (long long)p->count * run.steps * (cond ? cond->passes : 1);
+    g.evals_total = run.steps * (cond ? cond->passes : 1);
+    g.total = (long long)p->count * g.evals_total;
     float *x = NULL, *scratch = NULL;
     s = uvit_workspace_new(m, batch, p->threads, &g.ws, err);
     if (s != DCTDIFF_OK)

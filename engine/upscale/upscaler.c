@@ -1,7 +1,7 @@
-/* upscaler.c - the public upscaling interface: name tables, argument
- * checks, the strip API, and the one band loop behind both whole-image
- * calls (caller's memory, or the caller's row callbacks), so that scratch
- * memory stays O(band). */
+/* upscaler.c - the public upscaling interface: argument checks, the strip
+ * API, and the one band loop behind both whole-image calls (caller's memory,
+ * or the caller's row callbacks), so that scratch memory stays O(band).
+ * The name tables are in core/names.c. */
 #include "upscale/upscaler.h"
 #include "core/status.h"
 
@@ -10,37 +10,15 @@
 /* Scratch target of one whole-image band, in floats (16 MiB). */
 #define BAND_FLOATS (4u << 20)
 
-static const dctdiff_enum_entry methods[] = {
-    { DCTDIFF_UPSCALE_PAPER, "paper", "Paper (DCTdiff 4x4 blocks, x2)" },
-    { DCTDIFF_UPSCALE_SPECTRAL, "spectral", "Spectral (seamless, any size)" },
-    { DCTDIFF_UPSCALE_LEARNED, "learned", "Learned (spectral plus trained detail)" },
-    { DCTDIFF_UPSCALE_LEARNED_CNN, "learned-cnn", "Learned CNN (learned plus a small network)" },
-    { 0, NULL, NULL },
-};
-
-static const dctdiff_enum_entry filters[] = {
-    { DCTDIFF_DOWNSCALE_BICUBIC, "bicubic", "Bicubic" },
-    { DCTDIFF_DOWNSCALE_BOX, "box", "Box (area average)" },
-    { DCTDIFF_DOWNSCALE_NONE, "none", "None (sharp or unknown source)" },
-    { 0, NULL, NULL },
-};
-
-const dctdiff_enum_entry *dctdiff_upscale_methods(void)
-{
-    return methods;
-}
-
-const dctdiff_enum_entry *dctdiff_downscale_filters(void)
-{
-    return filters;
-}
-
 void dctdiff_upscale_params_init(dctdiff_upscale_params *p)
 {
     /* Spectral is the best measured (docs/upscaling.md): +0.9 dB PSNR-Y over
      * Lanczos-3 at x2 on Set5, where the paper's method trails it. */
-    *p = (dctdiff_upscale_params){ DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 0,
-                                   NULL, NULL };
+    *p = (dctdiff_upscale_params){
+        .method = DCTDIFF_UPSCALE_SPECTRAL,
+        .filter = DCTDIFF_DOWNSCALE_BICUBIC,
+        .threads = 0,
+    };
 }
 
 dctdiff_status dctdiff_upscaler_new(int src_w, int src_h, int dst_w, int dst_h, int channels,

@@ -17,10 +17,10 @@ choices_from_table (const dctdiff_enum_entry *table)
 GimpChoice *
 choices_samplers (void)
 {
-  GimpChoice *choice = choices_from_table (dctdiff_samplers ());
+  GimpChoice               *choice = choices_from_table (dctdiff_samplers ());
+  const dctdiff_enum_entry *def    = dctdiff_model_default ();
 
-  gimp_choice_add (choice, "model-default", CHOICES_SAMPLER_MODEL_DEFAULT,
-                   _("The model's default"), NULL);
+  gimp_choice_add (choice, def->name, def->value, gettext (def->label), NULL);
   return choice;
 }
 

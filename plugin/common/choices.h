@@ -10,10 +10,7 @@
 #include "dctdiff.h"
 
 GimpChoice  *choices_from_table  (const dctdiff_enum_entry *table);
-/* The "sampler" choice's id for the model's own sampler. */
-#define CHOICES_SAMPLER_MODEL_DEFAULT (-1)
-
-/* The engine's samplers and "model-default" (CHOICES_SAMPLER_MODEL_DEFAULT). */
+/* The engine's samplers and its "model-default" (DCTDIFF_SAMPLER_DEFAULT). */
 GimpChoice  *choices_samplers    (void);
 /* The nick of value in table, or NULL. */
 const gchar *choices_nick_of     (const dctdiff_enum_entry *table,

@@ -18,8 +18,7 @@ edit_settings_read (GimpProcedureConfig *config,
   sampler = gimp_procedure_config_get_choice_id (config, "sampler");
 
   dctdiff_edit_params_init (&s->params);
-  s->params.gen.sampler = sampler == CHOICES_SAMPLER_MODEL_DEFAULT
-                          ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
+  s->params.gen.sampler = (dctdiff_sampler) sampler;
   s->params.gen.steps   = steps;
   s->params.gen.seed    = (uint64_t) seed;
   s->params.gen.count   = count;

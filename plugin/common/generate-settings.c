@@ -27,9 +27,7 @@ generate_settings_read (GimpProcedureConfig *config,
     }
 
   dctdiff_generate_params_init (&s->params);
-  /* COUNT_ is the engine's "the model's own sampler". */
-  s->params.sampler     = sampler == CHOICES_SAMPLER_MODEL_DEFAULT
-                          ? DCTDIFF_SAMPLER_COUNT_ : (dctdiff_sampler) sampler;
+  s->params.sampler     = (dctdiff_sampler) sampler;
   s->params.steps       = steps;
   s->params.snr_scale   = snr;
   s->params.seed        = (uint64_t) seed;
