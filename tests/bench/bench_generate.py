@@ -1,118 +1,193 @@
 #!/usr/bin/python3
-"""Generation benchmark: the C engine against PyTorch CPU on the same model,
-the same thread count, in the same run.  Run it in the trixie root (torch):
+"""Generation benchmark (ninja -C build bench-generate): the C engine against
+PyTorch CPU on the official network sizes, in one run.
 
-    .ci/in-root /opt/trixie sh -c 'meson setup build-trixie && \\
-        ninja -C build-trixie bench-generate'
-    or directly: bench_generate.py BENCH_EXE [--threads N] [--quick]
+    bench_generate.py BENCH_EXE SAMPLERS_EXE [--torch-root ROOT] [--reps N]
 
-For two models with random weights written to a temporary folder -- a tiny
-one (D 128, depth 4) and DCTdiff-S/4's size (D 512, depth 12, 8 heads,
-256 tokens x 24) -- it prints the median time of one forward pass (batch 1)
-and of one 50-step DPM-Solver image, C and PyTorch, their ratio, and the
-forward pass's GFLOP/s against OpenBLAS's own large-sgemm rate measured in
-the same run (PyTorch is the Debian build, whatever BLAS it was built with).
-The S/4 PyTorch image time is 50 x its forward unless --torch-images.
+Per network (random weights from a seed, written by the PyTorch side and read
+by both; batch 1): the median forward time of the engine and of the project's
+PyTorch reference network (weights/dctdiff_py) on 1 and 2 threads, their
+ratio, the engine's GFLOP/s as a fraction of the matrix product's rate on the
+network's own shapes (bench_generate.c's `sgemm`), and the peak resident set
+of a process that loads the network and runs one forward.  Engine and
+PyTorch forwards alternate, one each per repetition.  Per sampler: network
+evaluations, RMS distance to a 1,000-evaluation reference over 8-bit pixels
+on the shipped emoji32-tiny model (bench_samplers), and the time per image on
+each network as evaluations x the 2-thread forward, with one FFHQ-512 image
+measured whole.
+
+PyTorch runs where `import torch` works: this python3, or else the Debian 13
+root given by --torch-root (default $DCTDIFF_TORCH_ROOT or
+/var/tmp/train-root), entered with .ci/in-root (needs root); the model files
+are written to a folder inside the source tree so that both sides see them.
+Pause other work on the machine while it runs: it reports the load average.
 """
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', '..', 'weights'))
+SRC = os.path.realpath(os.path.join(HERE, '..', '..'))
 
-import torch  # noqa: E402
-
-from dctdiff_py import modelfile, samplers  # noqa: E402
-from dctdiff_py.schedule import VPSchedule  # noqa: E402
-from dctdiff_py.uvit import UViT  # noqa: E402
-
-MODELS = [
-    ('tiny (D128 L4 h2)', dict(embed_dim=128, depth=4, num_heads=2)),
-    ('S/4 (D512 L12 h8)', dict(embed_dim=512, depth=12, num_heads=8)),
+# The official networks' shapes (engine/model/official.c): tokens of
+# (resolution / 2 block)^2 positions, 6 blocks x low_freqs values (4:2:0).
+S = dict(embed_dim=512, depth=12, num_heads=8)
+M = dict(embed_dim=768, depth=16, num_heads=12)
+NETWORKS = [
+    ('CelebA-64 S/2', dict(arch=S, dct=dict(resolution=64, block_size=2, low_freqs=4,
+                                              eta=244.925, tokens=256))),
+    ('FFHQ-256 M/4', dict(arch=M, dct=dict(resolution=256, block_size=4, low_freqs=8,
+                                             eta=485.0, tokens=1024))),
+    ('FFHQ-512 M/8', dict(arch=M, dct=dict(resolution=512, block_size=8, low_freqs=18,
+                                             eta=969.5, tokens=1024))),
 ]
+THREADS = (1, 2)
+SEED = 11
+SHIPPED = os.path.join(SRC, 'weights', 'models', 'emoji32-tiny.safetensors')
+SAMPLER_STEPS = (20, 50)
+IMAGE = ('dpm-solver++-2m', 20)   # the default sampler of the shipped model
 
 
-def make_model(path, arch):
-    meta = modelfile.build_meta(
-        name='bench', arch=dict(arch, mlp_ratio=4, qkv_bias=False, mlp_time_embed=False,
-                                num_classes=0),
-        dct=dict(resolution=64, block_size=2, low_freqs=4, chroma='420', eta=244.925,
-                 tokens=256),
-        schedule=dict(beta_min=0.1, beta_max=20.0, snr_scale=4.0),
-        sampler={'default': 'dpm-solver', 'steps': 50})
-    net = UViT(**modelfile.uvit_kwargs(meta)).eval()
-    modelfile.save(path, net.state_dict(), meta)
-    return net
+class Server:
+    """A process answering one key=value line per command line."""
+
+    def __init__(self, args, env=None):
+        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, cwd=SRC, env=env)
+
+    def ask(self, line):
+        self.p.stdin.write(line + '\n')
+        self.p.stdin.flush()
+        out = self.p.stdout.readline()
+        kv = dict(x.split('=', 1) for x in out.split())
+        if 'error' in kv or not kv:
+            sys.exit(f'bench_generate: "{line}" failed: {out.strip() or "no answer"}')
+        return kv
+
+    def close(self):
+        self.p.stdin.close()
+        if self.p.wait() != 0:
+            sys.exit(f'bench_generate: {self.p.args[0]} exited with {self.p.returncode}')
 
 
-def torch_times(net, reps, steps, sample_reps, measure_images):
-    x = torch.sin(0.37 * torch.arange(256 * 24, dtype=torch.float64)).float().reshape(1, 256, 24)
-    tau = torch.tensor([500.0])
-    with torch.inference_mode():
-        net(x, tau)
-        t = []
+def has_torch():
+    return subprocess.run([sys.executable, '-c', 'import torch'], capture_output=True,
+                          cwd=SRC).returncode == 0
+
+
+def torch_server(threads, root):
+    cmd = ['env', f'OMP_NUM_THREADS={threads}', f'OPENBLAS_NUM_THREADS={threads}',
+           'python3', os.path.join(HERE, 'bench_torch.py'), str(threads)]
+    if root:
+        cmd = [os.path.join(SRC, '.ci', 'in-root'), root] + cmd
+    return Server(cmd)
+
+
+def load():
+    return open('/proc/loadavg').read().split()[0]
+
+
+def bench_network(exe, label, shape, path, reps, root):
+    """Forward medians on every thread count, the sgemm rates, peak RSS."""
+    row = {'label': label}
+    c = None
+    for t in THREADS:
+        torch = torch_server(t, root)
+        spec = json.dumps(shape, separators=(',', ':'))
+        row['parameters'] = int(torch.ask(f'make {spec} {SEED} '
+                                          + (path if c is None else '-'))['parameters'])
+        if c is None:
+            c = Server([exe, path])
+            row.update({k: float(v) for k, v in c.ask('info').items()})
+        ours, theirs = [], []
+        c.ask(f'forward {t}')          # warm-up: workspaces, caches, pages
+        torch.ask('forward')
         for _ in range(reps):
-            t0 = time.perf_counter()
-            net(x, tau)
-            t.append(time.perf_counter() - t0)
-        fwd = statistics.median(t)
-        sample = steps * fwd                    # estimate unless measured
-        if measure_images:
-            sched = VPSchedule(4.0)
+            ours.append(c.ask(f'forward {t}'))
+            theirs.append(torch.ask('forward'))
+        torch.close()
+        row[t] = {key: statistics.median(float(x[key]) for x in ours)
+                  for key in ('seconds', 'cpu_seconds')}
+        row[t].update({'torch ' + key: statistics.median(float(x[key]) for x in theirs)
+                       for key in ('seconds', 'cpu_seconds')})
+        for key in ('seconds', 'cpu_seconds'):
+            row[t]['ratio ' + key] = statistics.median(
+                float(b[key]) / float(a[key]) for a, b in zip(ours, theirs))
+        row[t]['sgemm'] = float(c.ask(f'sgemm {t}')['gflops'])
+    row['peak'] = {t: float(c.ask(f'peak {t}')['gflops']) for t in THREADS}
+    if shape is NETWORKS[-1][1]:
+        row['image'] = float(c.ask(f'image 2 {IMAGE[0]} {IMAGE[1]}')['seconds'])
+    c.close()
+    mem = subprocess.run([exe, '--memory', path], check=True, stdout=subprocess.PIPE,
+                         text=True).stdout
+    row.update({k: float(v) for k, v in (kv.split('=') for kv in mem.split())})
+    return row
 
-            def eps_fn(xt, tt):
-                return net(xt, torch.full((1,), 999.0 * tt))
-            t = []
-            for _ in range(sample_reps):
-                t0 = time.perf_counter()
-                samplers.dpm_solver(eps_fn, torch.randn(1, 256, 24), steps, sched)
-                t.append(time.perf_counter() - t0)
-            sample = statistics.median(t)
-    return fwd, sample
 
-
-def run_c(exe, path, threads, reps, steps, sample_reps):
-    args = [exe, path, str(threads), str(reps)]
-    if steps:
-        args += [str(steps), str(sample_reps)]
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return {k: float(v) for k, v in (kv.split('=') for kv in out.split())}
+def samplers(exe, count):
+    out = subprocess.run([exe, SHIPPED, str(count), '2'] + [str(s) for s in SAMPLER_STEPS],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout.splitlines()
+    rows = []
+    for line in out[2:]:
+        name, evals, _tok, pix, _secs = line.split()
+        rows.append((name, int(evals), float(pix)))
+    return rows
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('exe')
-    ap.add_argument('--threads', type=int, default=os.cpu_count())
-    ap.add_argument('--quick', action='store_true', help='fewer repetitions')
-    ap.add_argument('--torch-images', action='store_true',
-                    help='also time whole PyTorch images for the S/4 model (slow: by '
-                         'default its image time is 50 x its forward, marked *)')
+    ap.add_argument('samplers_exe')
+    ap.add_argument('--torch-root', default=os.environ.get('DCTDIFF_TORCH_ROOT',
+                                                           '/var/tmp/train-root'))
+    ap.add_argument('--reps', type=int, default=5, help='forwards per side (median)')
+    ap.add_argument('--images', type=int, default=8, help='images per sampler row')
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    reps, steps, sample_reps = (3, 50, 1) if a.quick else (7, 50, 3)
-    print(f'threads {a.threads}; medians of {reps} forwards and {sample_reps} '
-          f'{steps}-step DPM-Solver images (batch 1); torch {torch.__version__}')
-    print(f'{"model":20} {"fwd C ms":>9} {"fwd torch":>9} {"speedup":>8} '
-          f'{"img C s":>8} {"img torch":>9} {"speedup":>8} {"GFLOP/s":>8} '
-          f'{"sgemm":>7} {"of peak":>7}')
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, arch in MODELS:
-            path = os.path.join(tmp, 'bench.safetensors')
-            net = make_model(path, arch)
-            c = run_c(a.exe, path, a.threads, reps, steps, sample_reps)
-            measured = a.torch_images or arch['embed_dim'] < 512
-            fwd, sample = torch_times(net, reps, steps, sample_reps, measured)
-            gflops = c['flops'] / c['forward_s'] / 1e9
-            print(f'{name:20} {c["forward_s"] * 1e3:9.2f} {fwd * 1e3:9.2f} '
-                  f'{fwd / c["forward_s"]:7.2f}x {c["sample_s"]:8.3f} {sample:8.3f}{" " if measured else "*"} '
-                  f'{sample / c["sample_s"]:7.2f}x {gflops:8.1f} {c["sgemm_gflops"]:7.1f} '
-                  f'{100 * gflops / c["sgemm_gflops"]:6.1f}%')
-    print('* PyTorch image time estimated as 50 x its forward (--torch-images measures it)')
+    root = None if has_torch() else a.torch_root
+    print(f'load average {load()} at the start; medians of {a.reps} forwards each, '
+          f'engine and PyTorch alternating; PyTorch {"in " + root if root else "here"}')
+    rows = []
+    with tempfile.TemporaryDirectory(dir=SRC, prefix='.bench-generate-') as tmp:
+        for i, (label, shape) in enumerate(NETWORKS):
+            rows.append(bench_network(a.exe, label, shape,
+                                      os.path.join(tmp, f'network{i}.safetensors'), a.reps,
+                                      root))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)   # raw, as it comes
+    print('\nforward pass, batch 1: seconds (CPU seconds of all threads), the speed-up '
+          'over PyTorch\nby wall and by CPU time (median of per-repetition ratios), '
+          'GFLOP/s by wall time\nagainst gemm.h on the network\'s shapes and the FMA peak '
+          '(same thread count)')
+    print(f'{"network":14} {"thr":>3} {"ours s":>15} {"PyTorch s":>15} {"speed-up":>8} '
+          f'{"(cpu)":>6} {"GFLOP/s":>7} {"sgemm":>6} {"of sgemm":>8} {"FMA peak":>8}')
+    for r in rows:
+        for t in THREADS:
+            x = r[t]
+            gf = r['flops'] / x['seconds'] / 1e9
+            print(f'{r["label"]:14} {t:3} {x["seconds"]:7.3f} ({x["cpu_seconds"]:5.2f}) '
+                  f'{x["torch seconds"]:7.3f} ({x["torch cpu_seconds"]:5.2f}) '
+                  f'{x["ratio seconds"]:7.2f}x {x["ratio cpu_seconds"]:5.2f}x {gf:7.1f} '
+                  f'{x["sgemm"]:6.1f} {100 * gf / x["sgemm"]:7.1f}% {r["peak"][t]:8.1f}')
+    print(f'\n{"network":14} {"params M":>8} {"weights MB":>10} {"peak RSS MB":>11} '
+          f'{"over weights":>12}')
+    for r in rows:
+        print(f'{r["label"]:14} {r["parameters"] / 1e6:8.1f} {r["weight_bytes"] / 1e6:10.0f} '
+              f'{r["maxrss_bytes"] / 1e6:11.0f} '
+              f'{(r["maxrss_bytes"] - r["weight_bytes"]) / 1e6:10.0f} MB')
+    print(f'\nsamplers: pixel RMS to DPM-Solver@1000 on emoji32-tiny ({a.images} images); '
+          f'seconds per image = evaluations x the 2-thread forward')
+    print(f'{"sampler":16} {"evals":>5} {"pixel rms":>9} '
+          + ' '.join(f'{r["label"]:>14}' for r in rows))
+    for name, evals, pix in samplers(a.samplers_exe, a.images):
+        print(f'{name:16} {evals:5} {pix:9.3g} '
+              + ' '.join(f'{evals * r[2]["seconds"]:13.1f}s' for r in rows))
+    big = rows[-1]
+    print(f'\n{big["label"]}, one whole {IMAGE[0]} image at {IMAGE[1]} evaluations, '
+          f'2 threads: {big["image"]:.1f} s')
+    print(f'load average {load()} at the end')
 
 
 if __name__ == '__main__':
