@@ -7,6 +7,7 @@
  * (types, threads, strips, progress, cancel, constants) on this method too. */
 #include "check.h"
 #include "dctdiff.h"
+#include "test_images.h"
 #include "upscale/learned_model.h"
 #include "upscale/learned_cnn_model.h"
 
@@ -21,32 +22,16 @@ extern const unsigned char dd_learned_cnn_x2[], dd_learned_cnn_x2_end[];
 
 static uint32_t rng_state = 77;
 
-static double uniform(void)
-{
-    rng_state = rng_state * 1664525u + 1013904223u;
-    return (rng_state >> 8) / (double)(1u << 24);
-}
-
-static dctdiff_image image_new(int w, int h, int c, dctdiff_pixel_type t)
-{
-    dctdiff_image img;
-    dctdiff_error err;
-    if (!CHECK(dctdiff_image_alloc(&img, w, h, c, t, &err) == DCTDIFF_OK, "alloc: %s", err.msg))
-        exit(check_finish("test_learned"));
-    memset(img.data, 0, img.stride * h);
-    return img;
-}
-
 /* Smooth random structure with edges, any type (values 0..1). */
 static void fill(dctdiff_image *img)
 {
     size_t px = dctdiff_pixel_size(img->type);
-    double a = uniform() * 3, b = uniform() * 3;
+    double a = test_uniform(&rng_state) * 3, b = test_uniform(&rng_state) * 3;
     for (int y = 0; y < img->height; y++)
         for (int x = 0; x < img->width; x++)
             for (int c = 0; c < img->channels; c++) {
                 double v = 0.5 + 0.3 * sin(0.4 * x * cos(a + c) + 0.4 * y * sin(b + c)) +
-                           0.15 * (uniform() - 0.5);
+                           0.15 * (test_uniform(&rng_state) - 0.5);
                 char *p = (char *)img->data + (size_t)y * img->stride + (x * img->channels + c) * px;
                 if (img->type == DCTDIFF_PIXEL_U8)
                     *(uint8_t *)p = (uint8_t)lround(v * 255);
@@ -57,27 +42,11 @@ static void fill(dctdiff_image *img)
             }
 }
 
+/* The learned methods assume a bicubic-shrunk source. */
 static dctdiff_status run(const dctdiff_image *src, dctdiff_image *dst, dctdiff_upscale_method m,
                           int threads)
 {
-    dctdiff_upscale_params p;
-    dctdiff_upscale_params_init(&p);
-    p.method = m;
-    p.threads = threads;
-    dctdiff_error err = { 0 };
-    dctdiff_status st = dctdiff_upscale(src, dst, &p, &err);
-    CHECK(st == DCTDIFF_OK, "upscale (method %d) %dx%d -> %dx%d: %s", (int)m, src->width,
-          src->height, dst->width, dst->height, err.msg);
-    return st;
-}
-
-static int same_bytes(const dctdiff_image *a, const dctdiff_image *b)
-{
-    size_t row = (size_t)a->width * a->channels * dctdiff_pixel_size(a->type);
-    for (int y = 0; y < a->height; y++)
-        if (memcmp((char *)a->data + y * a->stride, (char *)b->data + y * b->stride, row))
-            return 0;
-    return 1;
+    return test_upscale(src, dst, m, DCTDIFF_DOWNSCALE_BICUBIC, threads);
 }
 
 /* The fixture `name` made by method m, which must move the output by more
@@ -95,10 +64,10 @@ static void check_fixture(const char *name, dctdiff_upscale_method m,
              fread(hdr, sizeof hdr, 1, f) == 1 && hdr[0] == 1 && hdr[1] > 0 && hdr[2] > 0 &&
              hdr[3] >= 1 && hdr[3] <= 4 && (hdr[4] == 2 || hdr[4] == 4);
     int h = ok ? hdr[1] : 1, w = ok ? hdr[2] : 1, c = ok ? hdr[3] : 1, s = ok ? hdr[4] : 2;
-    dctdiff_image src = image_new(w, h, c, DCTDIFF_PIXEL_U8);
-    dctdiff_image want = image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
-    dctdiff_image got = image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
-    dctdiff_image spectral = image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
+    dctdiff_image src = test_image_new(w, h, c, DCTDIFF_PIXEL_U8);
+    dctdiff_image want = test_image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
+    dctdiff_image got = test_image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
+    dctdiff_image spectral = test_image_new(s * w, s * h, c, DCTDIFF_PIXEL_F32);
     size_t n = (size_t)s * w * s * h * c;
     ok = ok && fread(src.data, 1, src.stride * h, f) == src.stride * h &&
          fread(want.data, sizeof(float), n, f) == n && fgetc(f) == EOF;
@@ -124,9 +93,9 @@ static void check_fixture(const char *name, dctdiff_upscale_method m,
  * transparent pixels' colour) are spectral's up to rounding and clipping. */
 static void check_luma_only(dctdiff_upscale_method m)
 {
-    dctdiff_image src = image_new(40, 31, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_image l = image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
-    dctdiff_image s = image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
+    dctdiff_image src = test_image_new(40, 31, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image l = test_image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
+    dctdiff_image s = test_image_new(80, 62, 4, DCTDIFF_PIXEL_F32);
     fill(&src);
     for (int y = 0; y < 31; y++)  /* a transparent left third */
         for (int x = 0; x < 13; x++)
@@ -158,16 +127,16 @@ static void check_luma_only(dctdiff_upscale_method m)
  * spectral of that (checked by making the x2 image and enlarging it). */
 static void check_other_sizes(dctdiff_upscale_method m)
 {
-    dctdiff_image src = image_new(21, 17, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image a = image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image b = image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image src = test_image_new(21, 17, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image a = test_image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image b = test_image_new(32, 40, 3, DCTDIFF_PIXEL_U8);
     fill(&src);
     run(&src, &a, m, 1);
     run(&src, &b, DCTDIFF_UPSCALE_SPECTRAL, 1);
-    CHECK(same_bytes(&a, &b), "x1.5 by x2.4 (method %d): not spectral's result", (int)m);
-    dctdiff_image x2 = image_new(42, 34, 3, DCTDIFF_PIXEL_F32);
-    dctdiff_image x3 = image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image two = image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
+    CHECK(test_same_bytes(&a, &b), "x1.5 by x2.4 (method %d): not spectral's result", (int)m);
+    dctdiff_image x2 = test_image_new(42, 34, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image x3 = test_image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image two = test_image_new(63, 51, 3, DCTDIFF_PIXEL_U8);
     dctdiff_upscale_params p;
     dctdiff_upscale_params_init(&p);
     p.method = DCTDIFF_UPSCALE_SPECTRAL;
@@ -176,7 +145,7 @@ static void check_other_sizes(dctdiff_upscale_method m)
     if (run(&src, &x2, m, 1) == DCTDIFF_OK &&
         CHECK(dctdiff_upscale(&x2, &two, &p, &err) == DCTDIFF_OK, "%s", err.msg) &&
         run(&src, &x3, m, 2) == DCTDIFF_OK)
-        CHECK(same_bytes(&x3, &two), "x3 (method %d) is not x2 then spectral", (int)m);
+        CHECK(test_same_bytes(&x3, &two), "x3 (method %d) is not x2 then spectral", (int)m);
     dctdiff_image_release(&src);
     dctdiff_image_release(&a);
     dctdiff_image_release(&b);
@@ -188,13 +157,13 @@ static void check_other_sizes(dctdiff_upscale_method m)
 /* No network at x4: learned-cnn is learned there. */
 static void check_cnn_x4(void)
 {
-    dctdiff_image src = image_new(13, 10, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image a = image_new(52, 40, 3, DCTDIFF_PIXEL_F32);
-    dctdiff_image b = image_new(52, 40, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image src = test_image_new(13, 10, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image a = test_image_new(52, 40, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image b = test_image_new(52, 40, 3, DCTDIFF_PIXEL_F32);
     fill(&src);
     if (run(&src, &a, DCTDIFF_UPSCALE_LEARNED_CNN, 2) == DCTDIFF_OK &&
         run(&src, &b, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK)
-        CHECK(same_bytes(&a, &b), "x4: learned-cnn is not learned");
+        CHECK(test_same_bytes(&a, &b), "x4: learned-cnn is not learned");
     dctdiff_image_release(&src);
     dctdiff_image_release(&a);
     dctdiff_image_release(&b);
@@ -209,9 +178,9 @@ static void expect_error(dctdiff_status st, dctdiff_status want, const dctdiff_e
 
 static void check_bad_args(void)
 {
-    dctdiff_image src = image_new(8, 8, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image x2 = image_new(16, 16, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image small = image_new(4, 8, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image src = test_image_new(8, 8, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image x2 = test_image_new(16, 16, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image small = test_image_new(4, 8, 3, DCTDIFF_PIXEL_U8);
     dctdiff_upscale_params p;
     dctdiff_upscale_params_init(&p);
     p.method = DCTDIFF_UPSCALE_LEARNED;

@@ -1,12 +1,12 @@
-/* test_upscale.c - the upscalers: the paper method against the numpy
- * reference's fixtures (tests/fixtures/make_upsample_fixtures.py), the
- * defining property of both methods (the assumed downscale of the output
- * gives the input back), geometry at non-integer factors, alpha without
- * fringes, every pixel type, odd sizes, thread-count and strip invariance,
- * streamed rows (dctdiff_upscale_rows), cancellation and argument errors. */
+/* test_upscale.c - the public upscaling calls, over every method: geometry
+ * at non-integer factors, constants, alpha without fringes, every pixel
+ * type, odd sizes, thread-count, strip and stream invariance (the strip API
+ * and dctdiff_upscale_rows), progress, cancellation and argument errors.
+ * Each method's own property is tested beside it: test_paper.c,
+ * test_spectral.c, test_learned.c. */
 #include "check.h"
 #include "dctdiff.h"
-#include "upscale/spectral_kernel.h"
+#include "test_images.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -16,278 +16,25 @@
 
 static uint32_t rng_state = 2024;
 
-static double uniform(void)
-{
-    rng_state = rng_state * 1664525u + 1013904223u;
-    return (rng_state >> 8) / (double)(1u << 24);
-}
-
-static dctdiff_upscale_params params(dctdiff_upscale_method m, dctdiff_downscale_filter f,
-                                     int threads)
-{
-    dctdiff_upscale_params p;
-    dctdiff_upscale_params_init(&p);
-    p.method = m;
-    p.filter = f;
-    p.threads = threads;
-    return p;
-}
-
-static dctdiff_image image_new(int w, int h, int c, dctdiff_pixel_type t)
-{
-    dctdiff_image img;
-    dctdiff_error err;
-    if (!CHECK(dctdiff_image_alloc(&img, w, h, c, t, &err) == DCTDIFF_OK, "alloc: %s", err.msg))
-        exit(check_finish("test_upsample"));
-    memset(img.data, 0, img.stride * h);
-    return img;
-}
-
-/* Pixel value as 0..1 (any type). */
-static double px_get(const dctdiff_image *img, int x, int y, int c)
-{
-    const char *row = (const char *)img->data + (size_t)y * img->stride;
-    size_t i = (size_t)x * img->channels + c;
-    switch (img->type) {
-    case DCTDIFF_PIXEL_U8: return ((const uint8_t *)row)[i] / 255.0;
-    case DCTDIFF_PIXEL_U16: return ((const uint16_t *)row)[i] / 65535.0;
-    default: return ((const float *)row)[i];
-    }
-}
-
-static void px_set(dctdiff_image *img, int x, int y, int c, double v)
-{
-    char *row = (char *)img->data + (size_t)y * img->stride;
-    size_t i = (size_t)x * img->channels + c;
-    switch (img->type) {
-    case DCTDIFF_PIXEL_U8: ((uint8_t *)row)[i] = (uint8_t)lround(v * 255.0); break;
-    case DCTDIFF_PIXEL_U16: ((uint16_t *)row)[i] = (uint16_t)lround(v * 65535.0); break;
-    default: ((float *)row)[i] = (float)v; break;
-    }
-}
-
-static void fill_random(dctdiff_image *img, double lo, double hi)
-{
-    for (int y = 0; y < img->height; y++)
-        for (int x = 0; x < img->width; x++)
-            for (int c = 0; c < img->channels; c++)
-                px_set(img, x, y, c, lo + (hi - lo) * uniform());
-}
-
-static int same_bytes(const dctdiff_image *a, const dctdiff_image *b)
-{
-    size_t row = (size_t)a->width * a->channels * dctdiff_pixel_size(a->type);
-    for (int y = 0; y < a->height; y++)
-        if (memcmp((char *)a->data + y * a->stride, (char *)b->data + y * b->stride, row))
-            return 0;
-    return 1;
-}
-
-static dctdiff_status upscale(const dctdiff_image *src, dctdiff_image *dst,
-                              dctdiff_upscale_method m, dctdiff_downscale_filter f, int threads)
-{
-    dctdiff_upscale_params p = params(m, f, threads);
-    dctdiff_error err = { 0 };
-    dctdiff_status st = dctdiff_upscale(src, dst, &p, &err);
-    CHECK(st == DCTDIFF_OK, "upscale %dx%d -> %dx%d (method %d): %s", src->width, src->height,
-          dst->width, dst->height, (int)m, err.msg);
-    return st;
-}
-
-/* ---- paper method against the numpy reference --------------------------- */
-
-static void check_paper_fixture(const char *name)
-{
-    char path[256], magic[8];
-    int32_t hdr[3];
-    snprintf(path, sizeof path, "fixtures/upsample_paper_%s.bin", name);
-    FILE *f = fopen(path, "rb");
-    if (!CHECK(f != NULL, "cannot open %s", path))
-        return;
-    int ok = fread(magic, 1, 8, f) == 8 && memcmp(magic, "DDUPSFX\0", 8) == 0 &&
-             fread(hdr, sizeof hdr, 1, f) == 1 && hdr[0] == 1 && hdr[1] > 0 && hdr[2] > 0;
-    int h = ok ? hdr[1] : 1, w = ok ? hdr[2] : 1;
-    dctdiff_image src = image_new(w, h, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image want = image_new(2 * w, 2 * h, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image got = image_new(2 * w, 2 * h, 3, DCTDIFF_PIXEL_U8);
-    ok = ok && fread(src.data, 1, src.stride * h, f) == src.stride * h &&
-         fread(want.data, 1, want.stride * 2 * h, f) == want.stride * 2 * h && fgetc(f) == EOF;
-    fclose(f);
-    if (CHECK(ok, "%s: bad header or size", path) &&
-        upscale(&src, &got, DCTDIFF_UPSCALE_PAPER, DCTDIFF_DOWNSCALE_BOX, 1) == DCTDIFF_OK) {
-        /* float32 DCTs summed in another order: a level may flip at the floor. */
-        int worst = 0, off = 0;
-        for (size_t i = 0; i < want.stride * 2 * h; i++) {
-            int d = abs(((uint8_t *)got.data)[i] - ((uint8_t *)want.data)[i]);
-            worst = d > worst ? d : worst;
-            off += d != 0;
-        }
-        CHECK(worst <= 1 && off * 100 <= (int)(want.stride * 2 * h),
-              "%s: paper x2 off by up to %d levels at %d of %zu values", path, worst, off,
-              want.stride * 2 * h);
-    }
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&want);
-    dctdiff_image_release(&got);
-}
-
-/* Gray, float, alpha-free: every 2x2 mean of the paper's x2 output is its
- * source pixel (the cosine factor undoes exactly that average); at x4 the
- * 4x4 means are. */
-static void check_paper_box_property(int factor)
-{
-    int w = 12, h = 8;
-    dctdiff_image src = image_new(w, h, 1, DCTDIFF_PIXEL_F32);
-    dctdiff_image dst = image_new(w * factor, h * factor, 1, DCTDIFF_PIXEL_F32);
-    fill_random(&src, 0.2, 0.8);
-    if (upscale(&src, &dst, DCTDIFF_UPSCALE_PAPER, DCTDIFF_DOWNSCALE_BOX, 1) == DCTDIFF_OK) {
-        double worst = 0;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                double sum = 0;
-                for (int i = 0; i < factor * factor; i++)
-                    sum += px_get(&dst, x * factor + i % factor, y * factor + i / factor, 0);
-                worst = fmax(worst, fabs(sum / (factor * factor) - px_get(&src, x, y, 0)));
-            }
-        CHECK(worst < 2e-5, "paper x%d: box mean of output differs from input by %g", factor,
-              worst);
-    }
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&dst);
-}
-
-/* ---- spectral method: its defining property ----------------------------- */
-
-static double keys_cubic(double x)
-{
-    x = fabs(x);
-    return x < 1 ? (1.5 * x - 2.5) * x * x + 1 : x < 2 ? ((-0.5 * x + 2.5) * x - 4) * x + 2 : 0;
-}
-
-static double box(double x)
-{
-    return x > -0.5 && x <= 0.5;
-}
-
-/* PIL's antialiased reduction (bicubic or box) by an integer factor s, of
- * one gray float plane, away from the edges (where PIL renormalises). */
-static double reduce(const dctdiff_image *img, dctdiff_downscale_filter f, int s, int x, int y)
-{
-    double (*phi)(double) = f == DCTDIFF_DOWNSCALE_BOX ? box : keys_cubic;
-    double sum = 0, wsum = 0;
-    for (int j = y * s - 2 * s; j < y * s + 3 * s; j++)
-        for (int i = x * s - 2 * s; i < x * s + 3 * s; i++) {
-            double w = phi((j + 0.5 - (y + 0.5) * s) / s) * phi((i + 0.5 - (x + 0.5) * s) / s);
-            if (w != 0) {
-                sum += w * px_get(img, i, j, 0);
-                wsum += w;
-            }
-        }
-    return sum / wsum;
-}
-
-/* RMS of (reduction by `down` of the x s output made assuming `assumed`) -
- * input, inner pixels. */
-static double redownscale_error(const dctdiff_image *src, int s,
-                                dctdiff_downscale_filter assumed, dctdiff_downscale_filter down)
-{
-    dctdiff_image dst = image_new(src->width * s, src->height * s, 1, DCTDIFF_PIXEL_F32);
-    double sq = 0;
-    int n = 0;
-    if (upscale(src, &dst, DCTDIFF_UPSCALE_SPECTRAL, assumed, 1) == DCTDIFF_OK)
-        for (int y = 6; y < src->height - 6; y++)
-            for (int x = 6; x < src->width - 6; x++, n++) {
-                double d = reduce(&dst, down, s, x, y) - px_get(src, x, y, 0);
-                sq += d * d;
-            }
-    dctdiff_image_release(&dst);
-    return n ? sqrt(sq / n) : INFINITY;
-}
-
-/* Noise with the 1/f amplitude spectrum of natural images: a sum of
- * bilinearly enlarged white noise at octave scales, each weighted by its
- * size. */
-static void fill_pink(dctdiff_image *img)
-{
-    for (int y = 0; y < img->height; y++)
-        for (int x = 0; x < img->width; x++)
-            px_set(img, x, y, 0, 0.5);
-    for (int scale = 1; scale <= 8; scale *= 2) {
-        int gw = img->width / scale + 2, gh = img->height / scale + 2;
-        double *g = malloc(sizeof *g * gw * gh);
-        for (int i = 0; i < gw * gh; i++)
-            g[i] = (uniform() - 0.5) * 0.06 * scale;
-        for (int y = 0; y < img->height; y++)
-            for (int x = 0; x < img->width; x++) {
-                double fx = (double)x / scale, fy = (double)y / scale;
-                int ix = (int)fx, iy = (int)fy;
-                fx -= ix, fy -= iy;
-                double v = (1 - fy) * ((1 - fx) * g[iy * gw + ix] + fx * g[iy * gw + ix + 1]) +
-                           fy * ((1 - fx) * g[(iy + 1) * gw + ix] + fx * g[(iy + 1) * gw + ix + 1]);
-                px_set(img, x, y, 0, px_get(img, x, y, 0) + v);
-            }
-        free(g);
-    }
-}
-
-static double rms_about_mean(const dctdiff_image *img)
-{
-    double s = 0, sq = 0;
-    int n = img->width * img->height;
-    for (int i = 0; i < n; i++) {
-        double v = px_get(img, i % img->width, i / img->width, 0);
-        s += v;
-        sq += v * v;
-    }
-    return sqrt(sq / n - (s / n) * (s / n));
-}
-
-static void check_spectral_redownscale(int s, dctdiff_downscale_filter f)
-{
-    dctdiff_image src = image_new(48, 40, 1, DCTDIFF_PIXEL_F32);
-    fill_pink(&src);
-    double signal = rms_about_mean(&src);
-    double inverse = redownscale_error(&src, s, f, f);
-    double plain = redownscale_error(&src, s, DCTDIFF_DOWNSCALE_NONE, f);
-    /* Plain interpolation keeps the filter's loss; the inverse undoes it,
-     * short of the regularisation and the window at the band edge. */
-    CHECK(inverse < 0.03 * signal && inverse < 0.5 * plain,
-          "spectral x%d, filter %d: re-downscale RMS error %g (plain interpolation %g, "
-          "signal %g)", s, (int)f, inverse, plain, signal);
-    dctdiff_image_release(&src);
-}
-
-/* The kernel's assumed responses: the paper's factor for a 2x2 box. */
-static void check_box_response(void)
-{
-    for (int k = 0; k < 4; k++) {
-        double w = M_PI * k / 4.0;
-        double got = kernel_downscale_response(DCTDIFF_DOWNSCALE_BOX, 2.0, w);
-        CHECK(fabs(got - cos(M_PI * k / 16.0)) < 1e-12, "box x2 response at k=%d: %g", k, got);
-    }
-    CHECK(kernel_downscale_response(DCTDIFF_DOWNSCALE_BICUBIC, 2.0, 0.0) == 1.0,
-          "bicubic response at DC is not 1");
-}
-
 /* ---- geometry, constants, types ---------------------------------------- */
 
 /* A low-frequency cosine, enlarged by non-integer factors (explicit W x H),
  * lands where pixel-centre alignment says it should. */
 static void check_geometry(int w, int h, int dw, int dh)
 {
-    dctdiff_image src = image_new(w, h, 1, DCTDIFF_PIXEL_F32);
-    dctdiff_image dst = image_new(dw, dh, 1, DCTDIFF_PIXEL_F32);
+    dctdiff_image src = test_image_new(w, h, 1, DCTDIFF_PIXEL_F32);
+    dctdiff_image dst = test_image_new(dw, dh, 1, DCTDIFF_PIXEL_F32);
     const double f = 2 * M_PI / 23.0;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            px_set(&src, x, y, 0, 0.5 + 0.2 * cos(f * x) * cos(0.7 * f * y));
+            test_px_set(&src, x, y, 0, 0.5 + 0.2 * cos(f * x) * cos(0.7 * f * y));
     double worst = 0;
-    if (upscale(&src, &dst, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_NONE, 2) == DCTDIFF_OK)
+    if (test_upscale(&src, &dst, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_NONE, 2) == DCTDIFF_OK)
         for (int y = dh / 4; y < dh * 3 / 4; y++)
             for (int x = dw / 4; x < dw * 3 / 4; x++) {
                 double sx = (x + 0.5) * w / dw - 0.5, sy = (y + 0.5) * h / dh - 0.5;
                 double want = 0.5 + 0.2 * cos(f * sx) * cos(0.7 * f * sy);
-                worst = fmax(worst, fabs(px_get(&dst, x, y, 0) - want));
+                worst = fmax(worst, fabs(test_px_get(&dst, x, y, 0) - want));
             }
     CHECK(worst < 2e-3, "%dx%d -> %dx%d: cosine off by %g", w, h, dw, dh, worst);
     dctdiff_image_release(&src);
@@ -297,19 +44,19 @@ static void check_geometry(int w, int h, int dw, int dh)
 static void check_constant(dctdiff_upscale_method m, int w, int h, int dw, int dh, int c,
                            dctdiff_pixel_type ts, dctdiff_pixel_type td)
 {
-    dctdiff_image src = image_new(w, h, c, ts);
-    dctdiff_image dst = image_new(dw, dh, c, td);
+    dctdiff_image src = test_image_new(w, h, c, ts);
+    dctdiff_image dst = test_image_new(dw, dh, c, td);
     const double v[4] = { 0.2, 0.6, 1.0, 0.8 }; /* alpha, when present, 0.8 */
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
             for (int k = 0; k < c; k++)
-                px_set(&src, x, y, k, v[(c == 2 && k == 1) ? 3 : k]);
+                test_px_set(&src, x, y, k, v[(c == 2 && k == 1) ? 3 : k]);
     double worst = 0;
-    if (upscale(&src, &dst, m, DCTDIFF_DOWNSCALE_BICUBIC, 2) == DCTDIFF_OK)
+    if (test_upscale(&src, &dst, m, DCTDIFF_DOWNSCALE_BICUBIC, 2) == DCTDIFF_OK)
         for (int y = 0; y < dh; y++)
             for (int x = 0; x < dw; x++)
                 for (int k = 0; k < c; k++)
-                    worst = fmax(worst, fabs(px_get(&dst, x, y, k) - px_get(&src, 0, 0, k)));
+                    worst = fmax(worst, fabs(test_px_get(&dst, x, y, k) - test_px_get(&src, 0, 0, k)));
     /* Paper truncates 8-bit output: a value just under a level drops one. */
     double tol = m == DCTDIFF_UPSCALE_PAPER && td == DCTDIFF_PIXEL_U8 ? 1.01 / 255
                                                                      : 1e-5;
@@ -342,17 +89,17 @@ static void check_types(dctdiff_upscale_method m)
 {
     dctdiff_image src[3], dst[3];
     for (int t = 0; t < 3; t++) {
-        src[t] = image_new(9, 6, 2, t);
-        dst[t] = image_new(18, 12, 2, DCTDIFF_PIXEL_F32);
+        src[t] = test_image_new(9, 6, 2, t);
+        dst[t] = test_image_new(18, 12, 2, DCTDIFF_PIXEL_F32);
     }
-    fill_random(&src[0], 0.0, 1.0);
+    test_fill_random(&src[0], 0.0, 1.0, &rng_state);
     for (int y = 0; y < 6; y++)
         for (int x = 0; x < 9; x++)
             for (int c = 0; c < 2; c++)
                 for (int t = 1; t < 3; t++)
-                    px_set(&src[t], x, y, c, px_get(&src[0], x, y, c));
+                    test_px_set(&src[t], x, y, c, test_px_get(&src[0], x, y, c));
     for (int t = 0; t < 3; t++)
-        upscale(&src[t], &dst[t], m, DCTDIFF_DOWNSCALE_BICUBIC, 1);
+        test_upscale(&src[t], &dst[t], m, DCTDIFF_DOWNSCALE_BICUBIC, 1);
     size_t n = (size_t)18 * 12 * 2;
     check_close("u16 vs u8 source", dst[1].data, dst[0].data, n, 1e-4, 0);
     check_close("f32 vs u8 source", dst[2].data, dst[0].data, n, 1e-4, 0);
@@ -366,8 +113,8 @@ static void check_types(dctdiff_upscale_method m)
  * and wherever the result is not fully transparent it is pure red. */
 static void check_alpha(dctdiff_upscale_method m)
 {
-    dctdiff_image src = image_new(16, 16, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_image dst = image_new(64, 64, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image src = test_image_new(16, 16, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image dst = test_image_new(64, 64, 4, DCTDIFF_PIXEL_U8);
     for (int y = 0; y < 16; y++)
         for (int x = 0; x < 16; x++) {
             int in = x >= 5 && x < 11 && y >= 4 && y < 12;
@@ -375,7 +122,7 @@ static void check_alpha(dctdiff_upscale_method m)
             p[0] = in ? 255 : 0, p[1] = in ? 0 : 255, p[2] = 0, p[3] = in ? 255 : 0;
         }
     int green = 0, not_red = 0, partial = 0;
-    if (upscale(&src, &dst, m, DCTDIFF_DOWNSCALE_BICUBIC, 1) == DCTDIFF_OK)
+    if (test_upscale(&src, &dst, m, DCTDIFF_DOWNSCALE_BICUBIC, 1) == DCTDIFF_OK)
         for (int i = 0; i < 64 * 64; i++) {
             const uint8_t *p = (uint8_t *)dst.data + i * 4;
             green += p[1] != 0;
@@ -393,15 +140,15 @@ static void check_alpha(dctdiff_upscale_method m)
 
 static void check_threads(dctdiff_upscale_method m)
 {
-    dctdiff_image src = image_new(301, 203, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_image one = image_new(602, 406, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_image two = image_new(602, 406, 4, DCTDIFF_PIXEL_U8);
-    fill_random(&src, 0, 1);
-    upscale(&src, &one, m, DCTDIFF_DOWNSCALE_BICUBIC, 1);
-    upscale(&src, &two, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
-    CHECK(same_bytes(&one, &two), "method %d: 1 and 2 threads differ", (int)m);
-    upscale(&src, &two, m, DCTDIFF_DOWNSCALE_BICUBIC, 7);
-    CHECK(same_bytes(&one, &two), "method %d: 1 and 7 threads differ", (int)m);
+    dctdiff_image src = test_image_new(301, 203, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image one = test_image_new(602, 406, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image two = test_image_new(602, 406, 4, DCTDIFF_PIXEL_U8);
+    test_fill_random(&src, 0, 1, &rng_state);
+    test_upscale(&src, &one, m, DCTDIFF_DOWNSCALE_BICUBIC, 1);
+    test_upscale(&src, &two, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    CHECK(test_same_bytes(&one, &two), "method %d: 1 and 2 threads differ", (int)m);
+    test_upscale(&src, &two, m, DCTDIFF_DOWNSCALE_BICUBIC, 7);
+    CHECK(test_same_bytes(&one, &two), "method %d: 1 and 7 threads differ", (int)m);
     dctdiff_image_release(&src);
     dctdiff_image_release(&one);
     dctdiff_image_release(&two);
@@ -411,12 +158,12 @@ static void check_threads(dctdiff_upscale_method m)
  * separate copy, equal the whole-image call byte for byte. */
 static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh, int band)
 {
-    dctdiff_image src = image_new(w, h, 3, DCTDIFF_PIXEL_U16);
-    dctdiff_image whole = image_new(dw, dh, 3, DCTDIFF_PIXEL_U16);
-    dctdiff_image strips = image_new(dw, dh, 3, DCTDIFF_PIXEL_U16);
-    fill_random(&src, 0, 1);
-    upscale(&src, &whole, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
-    dctdiff_upscale_params p = params(m, DCTDIFF_DOWNSCALE_BICUBIC, 3);
+    dctdiff_image src = test_image_new(w, h, 3, DCTDIFF_PIXEL_U16);
+    dctdiff_image whole = test_image_new(dw, dh, 3, DCTDIFF_PIXEL_U16);
+    dctdiff_image strips = test_image_new(dw, dh, 3, DCTDIFF_PIXEL_U16);
+    test_fill_random(&src, 0, 1, &rng_state);
+    test_upscale(&src, &whole, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    dctdiff_upscale_params p = test_params(m, DCTDIFF_DOWNSCALE_BICUBIC, 3);
     dctdiff_upscaler *u = NULL;
     dctdiff_error err = { 0 };
     dctdiff_status st = dctdiff_upscaler_new(w, h, dw, dh, 3, &p, &u, &err);
@@ -426,7 +173,7 @@ static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh,
         dctdiff_upscaler_input_rows(u, y0, y1, &s0, &s1);
         if (!CHECK(s0 >= 0 && s1 <= h && s1 > s0, "rows [%d,%d) need [%d,%d)", y0, y1, s0, s1))
             break;
-        dctdiff_image in = image_new(w, s1 - s0, 3, DCTDIFF_PIXEL_U16);
+        dctdiff_image in = test_image_new(w, s1 - s0, 3, DCTDIFF_PIXEL_U16);
         memcpy(in.data, (char *)src.data + s0 * src.stride, (s1 - s0) * src.stride);
         dctdiff_image out = strips;
         out.height = y1 - y0;
@@ -435,7 +182,7 @@ static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh,
         CHECK(st == DCTDIFF_OK, "run_rows [%d,%d): %s", y0, y1, err.msg);
         dctdiff_image_release(&in);
     }
-    CHECK(same_bytes(&whole, &strips), "method %d: %d-row strips differ from the whole image",
+    CHECK(test_same_bytes(&whole, &strips), "method %d: %d-row strips differ from the whole image",
           (int)m, band);
     dctdiff_upscaler_free(u);
     dctdiff_image_release(&src);
@@ -486,12 +233,12 @@ static dctdiff_status write_rows(void *user, int y0, int y1, const dctdiff_image
 
 static void check_stream(dctdiff_upscale_method m, int w, int h, int dw, int dh, int bands)
 {
-    dctdiff_image src = image_new(w, h, 4, DCTDIFF_PIXEL_F32);
-    dctdiff_image whole = image_new(dw, dh, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_image streamed = image_new(dw, dh, 4, DCTDIFF_PIXEL_U8);
-    fill_random(&src, 0, 1);
-    upscale(&src, &whole, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
-    dctdiff_upscale_params p = params(m, DCTDIFF_DOWNSCALE_BICUBIC, 3);
+    dctdiff_image src = test_image_new(w, h, 4, DCTDIFF_PIXEL_F32);
+    dctdiff_image whole = test_image_new(dw, dh, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image streamed = test_image_new(dw, dh, 4, DCTDIFF_PIXEL_U8);
+    test_fill_random(&src, 0, 1, &rng_state);
+    test_upscale(&src, &whole, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    dctdiff_upscale_params p = test_params(m, DCTDIFF_DOWNSCALE_BICUBIC, 3);
     row_io io = { &src, &streamed, 0, 0, -1, 0 };
     dctdiff_upscale_stream st = { w, h, dw, dh, 4, DCTDIFF_PIXEL_F32, DCTDIFF_PIXEL_U8,
                                   read_rows, write_rows, &io };
@@ -499,7 +246,7 @@ static void check_stream(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     CHECK(dctdiff_upscale_rows(&st, &p, &err) == DCTDIFF_OK, "upscale_rows: %s", err.msg);
     CHECK(io.next_row == dh && io.writes == bands, "rows written up to %d of %d in %d bands "
           "(expected %d)", io.next_row, dh, io.writes, bands);
-    CHECK(same_bytes(&whole, &streamed), "method %d: streamed rows differ from the whole image",
+    CHECK(test_same_bytes(&whole, &streamed), "method %d: streamed rows differ from the whole image",
           (int)m);
     io = (row_io){ &src, &streamed, 0, 0, 0, 0 };
     CHECK(dctdiff_upscale_rows(&st, &p, &err) == DCTDIFF_E_IO && strstr(err.msg, "test's read"),
@@ -519,20 +266,20 @@ static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const 
  * pixels as tight rows; a stride that splits a sample is refused. */
 static void check_stride(void)
 {
-    dctdiff_image tight = image_new(13, 9, 3, DCTDIFF_PIXEL_F32);
-    dctdiff_image out_tight = image_new(26, 18, 3, DCTDIFF_PIXEL_U16);
-    dctdiff_image wide = image_new(15, 9, 3, DCTDIFF_PIXEL_F32);
-    dctdiff_image out_wide = image_new(31, 18, 3, DCTDIFF_PIXEL_U16);
-    fill_random(&tight, 0, 1);
+    dctdiff_image tight = test_image_new(13, 9, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image out_tight = test_image_new(26, 18, 3, DCTDIFF_PIXEL_U16);
+    dctdiff_image wide = test_image_new(15, 9, 3, DCTDIFF_PIXEL_F32);
+    dctdiff_image out_wide = test_image_new(31, 18, 3, DCTDIFF_PIXEL_U16);
+    test_fill_random(&tight, 0, 1, &rng_state);
     for (int y = 0; y < 9; y++)
         memcpy((char *)wide.data + y * wide.stride, (char *)tight.data + y * tight.stride,
                tight.stride);
     wide.width = 13;
     out_wide.width = 26;
-    upscale(&tight, &out_tight, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
-    upscale(&wide, &out_wide, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
-    CHECK(same_bytes(&out_tight, &out_wide), "padded strides change the result");
-    dctdiff_upscale_params p = params(DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 1);
+    test_upscale(&tight, &out_tight, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    test_upscale(&wide, &out_wide, DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    CHECK(test_same_bytes(&out_tight, &out_wide), "padded strides change the result");
+    dctdiff_upscale_params p = test_params(DCTDIFF_UPSCALE_SPECTRAL, DCTDIFF_DOWNSCALE_BICUBIC, 1);
     dctdiff_error err = { 0 };
     out_wide.stride -= 1;
     expect_arg_error(dctdiff_upscale(&wide, &out_wide, &p, &err), &err, "odd u16 stride");
@@ -558,9 +305,9 @@ static int progress(void *user, int done, int total, const char *stage)
 /* Big enough for several strips; the callback stops at its second call. */
 static void check_progress_and_cancel(dctdiff_upscale_method m)
 {
-    dctdiff_image src = image_new(1024, 300, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_image dst = image_new(2048, 600, 4, DCTDIFF_PIXEL_U8);
-    dctdiff_upscale_params p = params(m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
+    dctdiff_image src = test_image_new(1024, 300, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_image dst = test_image_new(2048, 600, 4, DCTDIFF_PIXEL_U8);
+    dctdiff_upscale_params p = test_params(m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
     dctdiff_error err = { 0 };
     progress_log log = { 0, 0, 0, 0, 1 };
     p.progress = progress;
@@ -580,11 +327,11 @@ static void check_progress_and_cancel(dctdiff_upscale_method m)
 
 static void check_bad_args(void)
 {
-    dctdiff_image src = image_new(8, 8, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image x3 = image_new(24, 24, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image small = image_new(4, 8, 3, DCTDIFF_PIXEL_U8);
-    dctdiff_image gray = image_new(16, 16, 1, DCTDIFF_PIXEL_U8);
-    dctdiff_upscale_params p = params(DCTDIFF_UPSCALE_PAPER, DCTDIFF_DOWNSCALE_BOX, 1);
+    dctdiff_image src = test_image_new(8, 8, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image x3 = test_image_new(24, 24, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image small = test_image_new(4, 8, 3, DCTDIFF_PIXEL_U8);
+    dctdiff_image gray = test_image_new(16, 16, 1, DCTDIFF_PIXEL_U8);
+    dctdiff_upscale_params p = test_params(DCTDIFF_UPSCALE_PAPER, DCTDIFF_DOWNSCALE_BOX, 1);
     dctdiff_error err = { 0 };
     expect_arg_error(dctdiff_upscale(&src, &x3, &p, &err), &err, "paper x3");
     p.method = DCTDIFF_UPSCALE_SPECTRAL;
@@ -595,7 +342,7 @@ static void check_bad_args(void)
     p.method = DCTDIFF_UPSCALE_COUNT_;
     err = (dctdiff_error){ 0 };
     expect_arg_error(dctdiff_upscale(&src, &x3, &p, &err), &err, "unknown method");
-    p = params(DCTDIFF_UPSCALE_SPECTRAL, (dctdiff_downscale_filter)7, 1);
+    p = test_params(DCTDIFF_UPSCALE_SPECTRAL, (dctdiff_downscale_filter)7, 1);
     err = (dctdiff_error){ 0 };
     expect_arg_error(dctdiff_upscale(&src, &x3, &p, &err), &err, "unknown filter");
     dctdiff_image none = x3;
@@ -633,14 +380,6 @@ static void check_bad_args(void)
 
 int main(void)
 {
-    check_paper_fixture("16x12");
-    check_paper_fixture("13x7");
-    check_paper_box_property(2);
-    check_paper_box_property(4);
-    check_box_response();
-    check_spectral_redownscale(2, DCTDIFF_DOWNSCALE_BICUBIC);
-    check_spectral_redownscale(3, DCTDIFF_DOWNSCALE_BICUBIC);
-    check_spectral_redownscale(2, DCTDIFF_DOWNSCALE_BOX);
     check_geometry(40, 30, 97, 61);
     check_geometry(33, 20, 33, 57);
     check_constants();
@@ -669,5 +408,5 @@ int main(void)
     check_stream(DCTDIFF_UPSCALE_LEARNED_CNN, 23, 19, 71, 50, 1);
     check_stride();
     check_bad_args();
-    return check_finish("test_upsample");
+    return check_finish("test_upscale");
 }
