@@ -3,6 +3,7 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -103,4 +104,32 @@ int cli_exit_status(const char *cmd, int run_result, const dctdiff_error *err,
     }
     cli_report(cmd, "%s", err->msg);
     return CLI_EXIT_FAIL;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    if (c == ':')
+        cli_report(cmd, "option '%s' needs a value", argv[optind - 1]);
+    else if (optopt)
+        cli_report(cmd, "unknown option '-%c' (try 'dctdiff %s --help')", optopt, cmd);
+    else
+        cli_report(cmd, "unknown option '%s' (try 'dctdiff %s --help')", argv[optind - 1], cmd);
+    return -1;
+}
+
+int cli_check_done(dctdiff_status st, dctdiff_error *err)
+{
+    if (st == DCTDIFF_OK && cli_interrupted())
+        return cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
+    return st == DCTDIFF_OK ? 0 : -1;
+}
+
+int cli_command_finish(const char *cmd, int parsed, cli_run_fn run, const void *opts,
+                       const char *out)
+{
+    if (parsed)
+        return parsed > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    cli_interrupt_catch();
+    dctdiff_error err = { 0 };
+    return cli_exit_status(cmd, run(opts, &err), &err, out);
 }

@@ -39,4 +39,20 @@ int cli_parse_enum(const char *cmd, const char *opt, const char *text,
 /* "a|b|c" from an engine name table, for usage texts. */
 void cli_print_choices(FILE *fp, const dctdiff_enum_entry *table);
 
+/* Reports what getopt_long's c (':' or '?') says about argv: a value
+ * missing, or an unknown option; returns -1. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
+/* 0 when the engine's call returned st == DCTDIFF_OK and no Ctrl-C came
+ * after its last check; else -1, err saying which. */
+int cli_check_done(dctdiff_status st, dctdiff_error *err);
+
+/* The end of a command: parsed is what its option parsing returned (0: run,
+ * 1: --help was printed, -1: a usage error, reported).  Runs run(opts) with
+ * Ctrl-C caught and returns the exit status; out names what a failed run did
+ * not write. */
+typedef int (*cli_run_fn)(const void *opts, dctdiff_error *err);
+int cli_command_finish(const char *cmd, int parsed, cli_run_fn run, const void *opts,
+                       const char *out);
+
 #endif

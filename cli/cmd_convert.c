@@ -44,11 +44,7 @@ int cmd_convert(int argc, char **argv)
         case 'r': p.release = optarg; break;
         case OPT_CONFIG: p.config_path = optarg; break;
         case 'h': usage(stdout); return CLI_EXIT_OK;
-        case ':': cli_report(CMD, "option '%s' needs a value", argv[optind - 1]);
-                  return CLI_EXIT_USAGE;
-        default: cli_report(CMD, "unknown option '%s' (try 'dctdiff convert --help')",
-                            argv[optind - 1]);
-                 return CLI_EXIT_USAGE;
+        default: cli_bad_option(CMD, c, argv); return CLI_EXIT_USAGE;
         }
     }
     if (argc - optind != 2) {

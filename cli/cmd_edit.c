@@ -7,18 +7,17 @@
 #include "outputs.h"
 #include "png_io.h"
 #include "progress.h"
+#include "sampling.h"
 
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdlib.h>
-#include <time.h>
 
 static const char *const CMD = "edit";
 
 typedef struct {
     const char *model, *in, *out, *mask;
-    int steps, sampler, count, keep_low, resample, threads, quiet, seed_given;
-    uint64_t seed;
+    cli_sampling_opts gen;
+    int keep_low, resample;
     double strength;
 } edit_opts;
 
@@ -78,20 +77,17 @@ static int parse(int argc, char **argv, edit_opts *o)
         { "mask", required_argument, NULL, OPT_MASK },
         { "keep-low", required_argument, NULL, OPT_KEEP },
         { "resample", required_argument, NULL, OPT_RESAMPLE },
-        { "steps", required_argument, NULL, 'n' },
-        { "sampler", required_argument, NULL, 'S' },
-        { "seed", required_argument, NULL, 's' },
-        { "count", required_argument, NULL, 'c' },
-        { "threads", required_argument, NULL, 't' },
-        { "quiet", no_argument, NULL, 'q' },
+        CLI_SAMPLING_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    *o = (edit_opts){ .sampler = -1, .count = 1, .resample = -1, .strength = -1.0 };
+    *o = (edit_opts){ .resample = -1, .strength = -1.0 };
+    cli_sampling_init(&o->gen, 10000);
     optind = 0;
     opterr = 0;
     int c, r = 0;
-    while (r == 0 && (c = getopt_long(argc, argv, ":m:o:n:S:s:c:t:qh", longopts, NULL)) != -1) {
+    while (r == 0 && (c = getopt_long(argc, argv, ":m:o:" CLI_SAMPLING_SHORTOPTS "h", longopts,
+                                      NULL)) != -1) {
         switch (c) {
         case 'm': o->model = optarg; break;
         case 'o': o->out = optarg; break;
@@ -104,20 +100,10 @@ static int parse(int argc, char **argv, edit_opts *o)
             r = cli_parse_int(CMD, "--resample", optarg, 0, DCTDIFF_EDIT_MAX_RESAMPLE,
                               &o->resample);
             break;
-        case 'n': r = cli_parse_int(CMD, "--steps", optarg, 1, 1000, &o->steps); break;
-        case 'S':
-            r = cli_parse_enum(CMD, "--sampler", optarg, dctdiff_samplers(), &o->sampler);
-            break;
-        case 's': r = cli_parse_seed(CMD, optarg, &o->seed); o->seed_given = 1; break;
-        case 'c': r = cli_parse_int(CMD, "--count", optarg, 1, 10000, &o->count); break;
-        case 't': r = cli_parse_int(CMD, "--threads", optarg, 0, 1024, &o->threads); break;
-        case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 1;
-        case ':': cli_report(CMD, "option '%s' needs a value", argv[optind - 1]); return -1;
         default:
-            cli_report(CMD, "unknown option '%s' (try 'dctdiff edit --help')",
-                       argv[optind - 1]);
-            return -1;
+            if ((r = cli_sampling_parse(CMD, c, optarg, &o->gen)) > 0)
+                return cli_bad_option(CMD, c, argv);
         }
     }
     if (r)
@@ -170,43 +156,31 @@ static int edit_and_write(const edit_opts *o, run_state *s, dctdiff_edit_params 
                           dctdiff_error *err)
 {
     cli_progress bar;
-    cli_progress_init(&bar, o->quiet);
+    cli_progress_init(&bar, o->gen.quiet);
     p->gen.progress = cli_progress_update;
     p->gen.progress_user = &bar;
     dctdiff_status st = dctdiff_edit(s->model, &s->in, p, s->out.imgs, err);
     cli_progress_end(&bar);
-    if (st == DCTDIFF_OK && cli_interrupted())
-        return cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
-    if (st != DCTDIFF_OK)
-        return -1;
-    for (int i = 0; i < s->out.count; i++)
-        if (cli_outputs_commit(&s->out, i, err))
-            return -1;
-    return 0;
+    return cli_outputs_finish(&s->out, st, err);
 }
 
-static int run(const edit_opts *o, dctdiff_error *err)
+static int run(const void *opts, dctdiff_error *err)
 {
+    const edit_opts *o = opts;
     run_state s = { 0 };
     dctdiff_edit_params p;
     int r = -1;
     if (load_inputs(o, &s, err) ||
-        cli_outputs_open(&s.out, o->out, o->count, "edit", s.in.width, s.in.height,
+        cli_outputs_open(&s.out, o->out, o->gen.count, "edit", s.in.width, s.in.height,
                          s.in.channels, s.in.type, err))
         goto done;
     dctdiff_edit_params_init(&p);
-    if (o->sampler >= 0)
-        p.gen.sampler = (dctdiff_sampler)o->sampler;
-    p.gen.steps = o->steps;
-    p.gen.seed = o->seed_given ? o->seed : (uint64_t)time(NULL);
-    p.gen.count = o->count;
-    p.gen.threads = o->threads;
+    cli_sampling_apply(&o->gen, o->gen.count, &p.gen);
     p.strength = o->strength;
     p.mask = o->mask ? &s.mask : NULL;
     p.keep_low = o->keep_low;
     p.resample = o->resample;
-    if (!o->quiet && !o->seed_given)
-        fprintf(stderr, "dctdiff: edit: seed %" PRIu64 "\n", p.gen.seed);
+    cli_sampling_print_seed(CMD, &o->gen, p.gen.seed);
     r = edit_and_write(o, &s, &p, err);
 done:
     run_free(&s);
@@ -217,10 +191,5 @@ int cmd_edit(int argc, char **argv)
 {
     edit_opts o;
     int r = parse(argc, argv, &o);
-    if (r)
-        return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    cli_interrupt_catch();
-    dctdiff_error err = { 0 };
-    r = run(&o, &err);
-    return cli_exit_status(CMD, r, &err, o.out);
+    return cli_command_finish(CMD, r, run, &o, o.out);
 }

@@ -7,22 +7,20 @@
 #include "outputs.h"
 #include "png_io.h"
 #include "progress.h"
+#include "sampling.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const CMD = "generate";
 
 typedef struct {
     const char *model, *out, *init_noise, *preview_dir;
     dctdiff_load_params load;
-    int steps, sampler, count, class_label, threads, preview_every, quiet;
-    int seed_given, count_given;
-    uint64_t seed;
+    cli_sampling_opts gen;
+    int class_label, preview_every;
     double snr_scale, upscale;
 } generate_opts;
 
@@ -77,44 +75,31 @@ static int parse(int argc, char **argv, generate_opts *o)
         { "release", required_argument, NULL, 'r' },
         { "config", required_argument, NULL, OPT_CONFIG },
         { "output", required_argument, NULL, 'o' },
-        { "steps", required_argument, NULL, 'n' },
-        { "sampler", required_argument, NULL, 'S' },
+        CLI_SAMPLING_LONGOPTS,
         { "snr-scale", required_argument, NULL, OPT_SNR },
-        { "seed", required_argument, NULL, 's' },
-        { "count", required_argument, NULL, 'c' },
         { "class", required_argument, NULL, OPT_CLASS },
         { "upscale", required_argument, NULL, 'u' },
         { "init-noise", required_argument, NULL, OPT_NOISE },
         { "preview-every", required_argument, NULL, OPT_PEVERY },
         { "preview-dir", required_argument, NULL, OPT_PDIR },
-        { "threads", required_argument, NULL, 't' },
-        { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    *o = (generate_opts){ .sampler = -1, .count = 1, .class_label = -1 };
+    *o = (generate_opts){ .class_label = -1 };
+    cli_sampling_init(&o->gen, 100000);
     dctdiff_load_params_init(&o->load);
     optind = 0;
     opterr = 0;
     int c, r = 0;
-    while (r == 0 &&
-           (c = getopt_long(argc, argv, ":m:r:o:n:S:s:c:u:t:qh", longopts, NULL)) != -1) {
+    while (r == 0 && (c = getopt_long(argc, argv, ":m:r:o:u:" CLI_SAMPLING_SHORTOPTS "h",
+                                      longopts, NULL)) != -1) {
         switch (c) {
         case 'm': o->model = optarg; break;
         case 'r': o->load.release = optarg; break;
         case OPT_CONFIG: o->load.config_path = optarg; break;
         case 'o': o->out = optarg; break;
-        case 'n': r = cli_parse_int(CMD, "--steps", optarg, 1, 1000, &o->steps); break;
-        case 'S':
-            r = cli_parse_enum(CMD, "--sampler", optarg, dctdiff_samplers(), &o->sampler);
-            break;
         case OPT_SNR:
             r = cli_parse_double(CMD, "--snr-scale", optarg, 1e-3, 1e3, &o->snr_scale);
-            break;
-        case 's': r = cli_parse_seed(CMD, optarg, &o->seed); o->seed_given = 1; break;
-        case 'c':
-            r = cli_parse_int(CMD, "--count", optarg, 1, 100000, &o->count);
-            o->count_given = 1;
             break;
         case OPT_CLASS:
             r = cli_parse_int(CMD, "--class", optarg, 0, 1 << 20, &o->class_label);
@@ -126,14 +111,10 @@ static int parse(int argc, char **argv, generate_opts *o)
             r = cli_parse_int(CMD, "--preview-every", optarg, 1, 1000, &o->preview_every);
             break;
         case OPT_PDIR: o->preview_dir = optarg; break;
-        case 't': r = cli_parse_int(CMD, "--threads", optarg, 0, 1024, &o->threads); break;
-        case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 1;
-        case ':': cli_report(CMD, "option '%s' needs a value", argv[optind - 1]); return -1;
         default:
-            cli_report(CMD, "unknown option '%s' (try 'dctdiff generate --help')",
-                       argv[optind - 1]);
-            return -1;
+            if ((r = cli_sampling_parse(CMD, c, optarg, &o->gen)) > 0)
+                return cli_bad_option(CMD, c, argv);
         }
     }
     if (r)
@@ -291,23 +272,17 @@ static int sample_and_write(const generate_opts *o, run_state *s, dctdiff_genera
     if (o->preview_dir && cli_make_dir(o->preview_dir, err))
         return -1;
     cli_progress bar;
-    cli_progress_init(&bar, o->quiet);
+    cli_progress_init(&bar, o->gen.quiet);
     p->progress = cli_progress_update;
     p->progress_user = &bar;
     dctdiff_status st = dctdiff_generate(s->model, p, s->out.imgs, err);
     cli_progress_end(&bar);
-    if (st == DCTDIFF_OK && cli_interrupted())
-        return cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
-    if (st != DCTDIFF_OK)
-        return -1;
-    for (int i = 0; i < s->out.count; i++)
-        if (cli_outputs_commit(&s->out, i, err))
-            return -1;
-    return 0;
+    return cli_outputs_finish(&s->out, st, err);
 }
 
-static int run(const generate_opts *o, dctdiff_error *err)
+static int run(const void *opts, dctdiff_error *err)
 {
+    const generate_opts *o = opts;
     run_state s = { 0 };
     dctdiff_generate_params p;
     dctdiff_model_info in;
@@ -317,27 +292,22 @@ static int run(const generate_opts *o, dctdiff_error *err)
         goto done;
     dctdiff_model_get_info(s.model, &in);
     dctdiff_generate_params_init(&p);
-    int count = o->count;
+    int count = o->gen.count;
     if (o->init_noise) {
         int n = 0;
         if (npy_read(o->init_noise, in.tokens, in.token_dim, &s.noise, &n, err))
             goto done;
-        if (o->count_given && o->count > n) {
+        if (o->gen.count_given && o->gen.count > n) {
             cli_fail(err, DCTDIFF_E_ARG, "%s holds noise for %d images, --count asks %d",
-                     o->init_noise, n, o->count);
+                     o->init_noise, n, o->gen.count);
             goto done;
         }
-        count = o->count_given ? o->count : n;
+        count = o->gen.count_given ? o->gen.count : n;
         p.init_noise = s.noise;
     }
-    if (o->sampler >= 0)
-        p.sampler = (dctdiff_sampler)o->sampler;
-    p.steps = o->steps;
+    cli_sampling_apply(&o->gen, count, &p);
     p.snr_scale = o->snr_scale;
-    p.seed = o->seed_given ? o->seed : (uint64_t)time(NULL);
-    p.count = count;
     p.class_label = o->class_label;
-    p.threads = o->threads;
     if (o->upscale > 0)
         p.upscale_factor = o->upscale;
     int w, h;
@@ -349,8 +319,8 @@ static int run(const generate_opts *o, dctdiff_error *err)
         p.preview_user = &pv;
         p.preview_every = o->preview_every;
     }
-    if (!o->quiet && !o->seed_given && !o->init_noise)
-        fprintf(stderr, "dctdiff: generate: seed %" PRIu64 "\n", p.seed);
+    if (!o->init_noise)
+        cli_sampling_print_seed(CMD, &o->gen, p.seed);
     r = sample_and_write(o, &s, &p, err);
 done:
     run_free(&s);
@@ -361,10 +331,5 @@ int cmd_generate(int argc, char **argv)
 {
     generate_opts o;
     int r = parse(argc, argv, &o);
-    if (r)
-        return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    cli_interrupt_catch();
-    dctdiff_error err = { 0 };
-    r = run(&o, &err);
-    return cli_exit_status(CMD, r, &err, o.out);
+    return cli_command_finish(CMD, r, run, &o, o.out);
 }

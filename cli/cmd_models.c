@@ -143,9 +143,7 @@ int cmd_models(int argc, char **argv)
         switch (c) {
         case 'o': official = 1; break;
         case 'h': usage(stdout); return CLI_EXIT_OK;
-        default: cli_report(CMD, "unknown option '%s' (try 'dctdiff models --help')",
-                            argv[optind - 1]);
-                 return CLI_EXIT_USAGE;
+        default: cli_bad_option(CMD, c, argv); return CLI_EXIT_USAGE;
         }
     }
     if (official)

@@ -118,14 +118,7 @@ static int parse(int argc, char **argv, upscale_opts *o)
             break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 1;
-        case ':': cli_report(CMD, "option '%s' needs a value", argv[optind - 1]); return -1;
-        default:
-            if (optopt)
-                cli_report(CMD, "unknown option '-%c' (try 'dctdiff upscale --help')", optopt);
-            else
-                cli_report(CMD, "unknown option '%s' (try 'dctdiff upscale --help')",
-                           argv[optind - 1]);
-            return -1;
+        default: return cli_bad_option(CMD, c, argv);
         }
     }
     if (r)
@@ -148,8 +141,9 @@ static int parse(int argc, char **argv, upscale_opts *o)
     return 0;
 }
 
-static int run(const upscale_opts *o, dctdiff_error *err)
+static int run(const void *opts, dctdiff_error *err)
 {
+    const upscale_opts *o = opts;
     dctdiff_image src, dst = { 0 };
     png_out out = { 0 };
     cli_progress bar;
@@ -176,11 +170,7 @@ static int run(const upscale_opts *o, dctdiff_error *err)
     p.progress_user = &bar;
     dctdiff_status s = dctdiff_upscale(&src, &dst, &p, err);
     cli_progress_end(&bar);
-    if (s == DCTDIFF_OK && cli_interrupted()) {
-        cli_fail(err, DCTDIFF_E_CANCELLED, "interrupted");
-        s = DCTDIFF_E_CANCELLED;
-    }
-    if (s == DCTDIFF_OK)
+    if (cli_check_done(s, err) == 0)
         r = png_out_commit(&out, &dst, err);
 done:
     png_out_abort(&out);
@@ -193,10 +183,5 @@ int cmd_upscale(int argc, char **argv)
 {
     upscale_opts o;
     int r = parse(argc, argv, &o);
-    if (r)
-        return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    cli_interrupt_catch();
-    dctdiff_error err = { 0 };
-    r = run(&o, &err);
-    return cli_exit_status(CMD, r, &err, o.out);
+    return cli_command_finish(CMD, r, run, &o, o.out);
 }

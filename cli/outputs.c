@@ -61,9 +61,14 @@ int cli_outputs_open(cli_outputs *o, const char *out, int count, const char *ste
     return 0;
 }
 
-int cli_outputs_commit(cli_outputs *o, int i, dctdiff_error *err)
+int cli_outputs_finish(cli_outputs *o, dctdiff_status st, dctdiff_error *err)
 {
-    return png_out_commit(&o->outs[i], &o->imgs[i], err);
+    if (cli_check_done(st, err))
+        return -1;
+    for (int i = 0; i < o->count; i++)
+        if (png_out_commit(&o->outs[i], &o->imgs[i], err))
+            return -1;
+    return 0;
 }
 
 void cli_outputs_free(cli_outputs *o)

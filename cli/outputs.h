@@ -23,8 +23,9 @@ typedef struct {
  * cli_outputs_free even after a failure. */
 int cli_outputs_open(cli_outputs *o, const char *out, int count, const char *stem, int width,
                      int height, int channels, dctdiff_pixel_type type, dctdiff_error *err);
-/* Writes imgs[i] to its file. */
-int cli_outputs_commit(cli_outputs *o, int i, dctdiff_error *err);
+/* After the engine's call that filled the images returned st: writes every
+ * file, or returns -1 (err set) when the call failed or Ctrl-C came. */
+int cli_outputs_finish(cli_outputs *o, dctdiff_status st, dctdiff_error *err);
 /* Removes the files not committed and frees everything. */
 void cli_outputs_free(cli_outputs *o);
 
