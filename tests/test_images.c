@@ -53,6 +53,12 @@ void test_fill_random(dctdiff_image *img, double lo, double hi, uint32_t *state)
                 test_px_set(img, x, y, c, lo + (hi - lo) * test_uniform(state));
 }
 
+void test_release_all(dctdiff_image *const *imgs, int n)
+{
+    for (int i = 0; i < n; i++)
+        dctdiff_image_release(imgs[i]);
+}
+
 int test_same_bytes(const dctdiff_image *a, const dctdiff_image *b)
 {
     size_t row = (size_t)a->width * a->channels * dctdiff_pixel_size(a->type);

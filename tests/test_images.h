@@ -17,6 +17,13 @@ dctdiff_image test_image_new(int w, int h, int c, dctdiff_pixel_type t);
 double test_px_get(const dctdiff_image *img, int x, int y, int c);
 void test_px_set(dctdiff_image *img, int x, int y, int c, double v);
 void test_fill_random(dctdiff_image *img, double lo, double hi, uint32_t *state);
+/* Releases each of the n images. */
+void test_release_all(dctdiff_image *const *imgs, int n);
+/* TEST_RELEASE(&a, &b, ...): releases a, b, ... */
+#define TEST_RELEASE(...)                                                   \
+    test_release_all((dctdiff_image *const[]){ __VA_ARGS__ },               \
+                     (int)(sizeof((dctdiff_image *const[]){ __VA_ARGS__ }) / \
+                           sizeof(dctdiff_image *)))
 /* 1 when a and b (same size and type) hold the same pixels, strides aside. */
 int test_same_bytes(const dctdiff_image *a, const dctdiff_image *b);
 

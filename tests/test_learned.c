@@ -82,10 +82,7 @@ static void check_fixture(const char *name, dctdiff_upscale_method m,
         CHECK(moved > moved_min, "%s: the reference barely differs from method %d's (%g)",
               path, (int)base, moved);
     }
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&want);
-    dctdiff_image_release(&got);
-    dctdiff_image_release(&spectral);
+    TEST_RELEASE(&src, &want, &got, &spectral);
 }
 
 /* RGBA: the alpha is spectral's byte for byte, and the detail is the same on
@@ -118,9 +115,7 @@ static void check_luma_only(dctdiff_upscale_method m)
               "luma only (method %d): %d alphas differ, %d hue changes, detail at %d of %d "
               "pixels", (int)m, alpha, hue, detail, visible);
     }
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&l);
-    dctdiff_image_release(&s);
+    TEST_RELEASE(&src, &l, &s);
 }
 
 /* Below x2 on an axis the result is spectral's; x3 is m at x2, then
@@ -146,12 +141,7 @@ static void check_other_sizes(dctdiff_upscale_method m)
         CHECK(dctdiff_upscale(&x2, &two, &p, &err) == DCTDIFF_OK, "%s", err.msg) &&
         run(&src, &x3, m, 2) == DCTDIFF_OK)
         CHECK(test_same_bytes(&x3, &two), "x3 (method %d) is not x2 then spectral", (int)m);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&a);
-    dctdiff_image_release(&b);
-    dctdiff_image_release(&x2);
-    dctdiff_image_release(&x3);
-    dctdiff_image_release(&two);
+    TEST_RELEASE(&src, &a, &b, &x2, &x3, &two);
 }
 
 /* No network at x4: learned-cnn is learned there. */
@@ -164,9 +154,7 @@ static void check_cnn_x4(void)
     if (run(&src, &a, DCTDIFF_UPSCALE_LEARNED_CNN, 2) == DCTDIFF_OK &&
         run(&src, &b, DCTDIFF_UPSCALE_LEARNED, 2) == DCTDIFF_OK)
         CHECK(test_same_bytes(&a, &b), "x4: learned-cnn is not learned");
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&a);
-    dctdiff_image_release(&b);
+    TEST_RELEASE(&src, &a, &b);
 }
 
 static void expect_error(dctdiff_status st, dctdiff_status want, const dctdiff_error *err,
@@ -192,9 +180,7 @@ static void check_bad_args(void)
     expect_error(dctdiff_upscale(&src, &small, &p, &err), DCTDIFF_E_ARG, &err, "shrinking");
     CHECK(dctdiff_enum_lookup(dctdiff_upscale_methods(), "learned") == DCTDIFF_UPSCALE_LEARNED,
           "name table lacks learned");
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&x2);
-    dctdiff_image_release(&small);
+    TEST_RELEASE(&src, &x2, &small);
 }
 
 /* A copy of a model file with the first `from` in its header made `to`

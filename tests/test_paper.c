@@ -45,9 +45,7 @@ static void check_paper_fixture(const char *name)
               "%s: paper x2 off by up to %d levels at %d of %zu values", path, worst, off,
               want.stride * 2 * h);
     }
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&want);
-    dctdiff_image_release(&got);
+    TEST_RELEASE(&src, &want, &got);
 }
 
 /* Gray, float, alpha-free: every 2x2 mean of the paper's x2 output is its
@@ -71,8 +69,7 @@ static void check_paper_box_property(int factor)
         CHECK(worst < 2e-5, "paper x%d: box mean of output differs from input by %g", factor,
               worst);
     }
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&dst);
+    TEST_RELEASE(&src, &dst);
 }
 
 int main(void)

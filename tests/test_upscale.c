@@ -37,8 +37,7 @@ static void check_geometry(int w, int h, int dw, int dh)
                 worst = fmax(worst, fabs(test_px_get(&dst, x, y, 0) - want));
             }
     CHECK(worst < 2e-3, "%dx%d -> %dx%d: cosine off by %g", w, h, dw, dh, worst);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&dst);
+    TEST_RELEASE(&src, &dst);
 }
 
 static void check_constant(dctdiff_upscale_method m, int w, int h, int dw, int dh, int c,
@@ -62,8 +61,7 @@ static void check_constant(dctdiff_upscale_method m, int w, int h, int dw, int d
                                                                      : 1e-5;
     CHECK(worst <= tol, "constant %dx%dx%d (type %d->%d, method %d) -> %dx%d changes by %g",
           w, h, c, (int)ts, (int)td, (int)m, dw, dh, worst);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&dst);
+    TEST_RELEASE(&src, &dst);
 }
 
 static void check_constants(void)
@@ -104,8 +102,7 @@ static void check_types(dctdiff_upscale_method m)
     check_close("u16 vs u8 source", dst[1].data, dst[0].data, n, 1e-4, 0);
     check_close("f32 vs u8 source", dst[2].data, dst[0].data, n, 1e-4, 0);
     for (int t = 0; t < 3; t++) {
-        dctdiff_image_release(&src[t]);
-        dctdiff_image_release(&dst[t]);
+        TEST_RELEASE(&src[t], &dst[t]);
     }
 }
 
@@ -132,8 +129,7 @@ static void check_alpha(dctdiff_upscale_method m)
     CHECK(green == 0 && not_red == 0 && partial > 0,
           "alpha (method %d): %d green pixels, %d visible non-red, %d partial", (int)m, green,
           not_red, partial);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&dst);
+    TEST_RELEASE(&src, &dst);
 }
 
 /* ---- threads, strips, cancellation, errors ------------------------------ */
@@ -149,9 +145,7 @@ static void check_threads(dctdiff_upscale_method m)
     CHECK(test_same_bytes(&one, &two), "method %d: 1 and 2 threads differ", (int)m);
     test_upscale(&src, &two, m, DCTDIFF_DOWNSCALE_BICUBIC, 7);
     CHECK(test_same_bytes(&one, &two), "method %d: 1 and 7 threads differ", (int)m);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&one);
-    dctdiff_image_release(&two);
+    TEST_RELEASE(&src, &one, &two);
 }
 
 /* Bands of `band` output rows through the strip API, each source band a
@@ -185,9 +179,7 @@ static void check_strips(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     CHECK(test_same_bytes(&whole, &strips), "method %d: %d-row strips differ from the whole image",
           (int)m, band);
     dctdiff_upscaler_free(u);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&whole);
-    dctdiff_image_release(&strips);
+    TEST_RELEASE(&src, &whole, &strips);
 }
 
 /* dctdiff_upscale_rows: rows asked and handed over through callbacks give
@@ -251,9 +243,7 @@ static void check_stream(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     io = (row_io){ &src, &streamed, 0, 0, 0, 0 };
     CHECK(dctdiff_upscale_rows(&st, &p, &err) == DCTDIFF_E_IO && strstr(err.msg, "test's read"),
           "a failed read gave '%s'", err.msg);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&whole);
-    dctdiff_image_release(&streamed);
+    TEST_RELEASE(&src, &whole, &streamed);
 }
 
 static void expect_arg_error(dctdiff_status st, const dctdiff_error *err, const char *what)
@@ -283,10 +273,7 @@ static void check_stride(void)
     dctdiff_error err = { 0 };
     out_wide.stride -= 1;
     expect_arg_error(dctdiff_upscale(&wide, &out_wide, &p, &err), &err, "odd u16 stride");
-    dctdiff_image_release(&tight);
-    dctdiff_image_release(&out_tight);
-    dctdiff_image_release(&wide);
-    dctdiff_image_release(&out_wide);
+    TEST_RELEASE(&tight, &out_tight, &wide, &out_wide);
 }
 
 typedef struct {
@@ -320,8 +307,7 @@ static void check_progress_and_cancel(dctdiff_upscale_method m)
     st = dctdiff_upscale(&src, &dst, &p, &err);
     CHECK(st == DCTDIFF_E_CANCELLED && log.calls == 2 && err.msg[0],
           "method %d cancel: status %d after %d calls", (int)m, st, log.calls);
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&dst);
+    TEST_RELEASE(&src, &dst);
 }
 
 
@@ -372,10 +358,7 @@ static void check_bad_args(void)
                   DCTDIFF_UPSCALE_SPECTRAL &&
               dctdiff_enum_lookup(dctdiff_downscale_filters(), "box") == DCTDIFF_DOWNSCALE_BOX,
           "name tables");
-    dctdiff_image_release(&src);
-    dctdiff_image_release(&x3);
-    dctdiff_image_release(&small);
-    dctdiff_image_release(&gray);
+    TEST_RELEASE(&src, &x3, &small, &gray);
 }
 
 int main(void)
