@@ -1,14 +1,14 @@
-/* test_edit.c - dctdiff_edit (generate/edit.c, edit_image.c) and the DCT
- * resize it uses, on the bundled trained model: what is known stays, what
- * is generated differs by seed and not by thread count, and a filled hole
- * meets its surroundings as smoothly as the image's own pixels meet. */
+/* test_edit.c - dctdiff_edit (generate/edit.c, edit_image.c) on the bundled
+ * trained model: what is known stays, what is generated differs by seed and
+ * not by thread count, and a filled hole meets its surroundings as smoothly
+ * as the image's own pixels meet.  The DCT resize it uses for other sizes
+ * is tested in test_dct_resize.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
-#include "core/dct_resize.h"
 #include "dctdiff.h"
 
 /* The best model the project ships (weights/models). */
@@ -438,29 +438,6 @@ static void test_cancel(void)
     dctdiff_image_release(&in), dctdiff_image_release(&out);
 }
 
-/* The DCT resize keeps a constant, and a band-limited image survives the
- * way down and back (what edits of other sizes rely on). */
-static void test_dct_resize(void)
-{
-    enum { W = 50, H = 30, w = 20, h = 12 };
-    float big[W * H], small_[w * h], back[W * H];
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
-            big[y * W + x] = (float)(100 + 30 * cos(M_PI * (2 * x + 1) * 3 / (2.0 * W)) +
-                                     20 * cos(M_PI * (2 * y + 1) * 2 / (2.0 * H)));
-    CHECK(dct_resize(big, W, H, 1, small_, w, h, NULL) == DCTDIFF_OK, "resize down");
-    CHECK(dct_resize(small_, w, h, 1, back, W, H, NULL) == DCTDIFF_OK, "resize up");
-    check_close("band-limited image down and up", back, big, W * H, 1e-3, 0);
-    float flat[W * H], flat_small[w * h];
-    for (int i = 0; i < W * H; i++)
-        flat[i] = 42.0f;
-    dct_resize(flat, W, H, 1, flat_small, w, h, NULL);
-    float want[w * h];
-    for (int i = 0; i < w * h; i++)
-        want[i] = 42.0f;
-    check_close("a constant stays", flat_small, want, w * h, 1e-4, 0);
-}
-
 int main(void)
 {
     dctdiff_error err = { 0 };
@@ -471,7 +448,6 @@ int main(void)
     dctdiff_model_info in;
     dctdiff_model_get_info(model, &in);
     res = in.resolution;
-    test_dct_resize();
     test_strength_zero();
     test_mask_keeps_outside();
     test_soft_mask();
