@@ -76,7 +76,8 @@ static dctdiff_status gauss_eps(void *user, const float *x, double t, float *eps
 static double gauss_error(dctdiff_sampler kind, int steps, double t_end, int *evals)
 {
     gauss g = { sched4, 0.3, 0 };
-    sampler_run r = { kind, steps, g.s, 2, 4, 0, 0, gauss_eps, NULL, &g, NULL };
+    sampler_run r = { .kind = kind, .steps = steps, .sched = g.s, .batch = 2,
+                      .sample_len = 4, .eps = gauss_eps, .user = &g };
     float x[8], scratch[40];
     for (int i = 0; i < 8; i++)
         x[i] = (float)(i - 3.5) * 0.5f;
@@ -154,8 +155,9 @@ static void test_sde_distribution(void)
     const int batch = 4;
     const size_t len = 5000, n = batch * len;
     gauss_big gb = { { sched4, 0.3, 0 }, n };
-    sampler_run r = { DCTDIFF_SAMPLER_EULER_SDE, 200, gb.g.s, batch, len, 77, 0,
-                      gauss_eps_big, NULL, &gb, NULL };
+    sampler_run r = { .kind = DCTDIFF_SAMPLER_EULER_SDE, .steps = 200, .sched = gb.g.s,
+                      .batch = batch, .sample_len = len, .seed = 77, .eps = gauss_eps_big,
+                      .user = &gb };
     float *x = malloc(n * sizeof *x), *scratch = malloc(sampler_scratch_floats(&r) * sizeof *scratch);
     for (size_t i = 0; i < n; i++) /* any start: the SDE forgets it by t = 0 */
         x[i] = (float)(((i * 7919) % 1000) / 500.0 - 1.0);
@@ -181,8 +183,8 @@ static void test_refusals(void)
 {
     int calls = 0;
     float x[4] = { 0 }, scratch[20];
-    sampler_run r = { DCTDIFF_SAMPLER_DPM_SOLVER, 10, sched1, 1, 4, 0, 0, stop_eps, NULL,
-                      &calls, NULL };
+    sampler_run r = { .kind = DCTDIFF_SAMPLER_DPM_SOLVER, .steps = 10, .sched = sched1,
+                      .batch = 1, .sample_len = 4, .eps = stop_eps, .user = &calls };
     dctdiff_error err = { 0 };
     CHECK(sampler_sample(&r, x, scratch, &err) == DCTDIFF_E_CANCELLED && calls == 3,
           "a stop from the callback ends the run (%d calls)", calls);
@@ -242,9 +244,9 @@ static void test_against_pytorch(void)
         memcpy(kind_steps, rec, 8);
         memcpy(&c, rec + 8, 8);
         memcpy(want, rec + 16, 4 * len);
-        sampler_run r = { (dctdiff_sampler)kind_steps[0], kind_steps[1],
-                          { m->info.beta_min, m->info.beta_max, c }, n,
-                          len / n, 0, 0, net_eps, NULL, &e, NULL };
+        sampler_run r = { .kind = (dctdiff_sampler)kind_steps[0], .steps = kind_steps[1],
+                          .sched = { m->info.beta_min, m->info.beta_max, c }, .batch = n,
+                          .sample_len = len / n, .eps = net_eps, .user = &e };
         fixture_pattern(x, len, 1.0);
         CHECK(sampler_sample(&r, x, scratch, &err) == DCTDIFF_OK, "run %d: %s", k, err.msg);
         const double rel = fixture_rel_l2(x, want, len);

@@ -141,7 +141,8 @@ static uint8_t *smooth_image(int w, int h)
 static double round_trip_psnr(int w, int h, int B, int m, dctdiff_chroma chroma)
 {
     /* eta = 128 B bounds every coefficient by 1, so nothing is clipped. */
-    dctdiff_token_layout l = { w, h, B, m, 128.0 * B, chroma, NULL };
+    dctdiff_token_layout l = { .width = w, .height = h, .block_size = B, .low_freqs = m,
+                               .eta = 128.0 * B, .chroma = chroma };
     uint8_t *src = smooth_image(w, h);
     dctdiff_image in = padded_image(w, h, 0, src), out = padded_image(w, h, 0, NULL);
     float *tokens = malloc(sizeof(float) * dctdiff_token_count(&l) * dctdiff_token_dim(&l));
@@ -191,11 +192,13 @@ static void expect_bad_layout(dctdiff_token_layout l, const char *word)
 
 static void check_layouts(void)
 {
-    dctdiff_token_layout good = { 64, 32, 2, 4, 244.925, DCTDIFF_CHROMA_420, NULL };
+    dctdiff_token_layout good = { .width = 64, .height = 32, .block_size = 2, .low_freqs = 4,
+                                  .eta = 244.925, .chroma = DCTDIFF_CHROMA_420 };
     CHECK(dctdiff_token_layout_check(&good, NULL) == DCTDIFF_OK, "64x32 B=2 rejected");
     CHECK(dctdiff_token_count(&good) == 16 * 8, "count %d", dctdiff_token_count(&good));
     CHECK(dctdiff_token_dim(&good) == 24, "dim %d", dctdiff_token_dim(&good));
-    dctdiff_token_layout l444 = { 256, 256, 4, 9, 480.25, DCTDIFF_CHROMA_444, NULL };
+    dctdiff_token_layout l444 = { .width = 256, .height = 256, .block_size = 4, .low_freqs = 9,
+                                  .eta = 480.25, .chroma = DCTDIFF_CHROMA_444 };
     CHECK(dctdiff_token_count(&l444) == 1024 && dctdiff_token_dim(&l444) == 108,
           "4:4:4 count %d dim %d", dctdiff_token_count(&l444), dctdiff_token_dim(&l444));
 
@@ -234,7 +237,8 @@ static void expect_bad_image(const dctdiff_token_layout *l, dctdiff_image img, c
 
 static void check_images(void)
 {
-    dctdiff_token_layout l = { 16, 16, 2, 4, 242.382, DCTDIFF_CHROMA_420, NULL };
+    dctdiff_token_layout l = { .width = 16, .height = 16, .block_size = 2, .low_freqs = 4,
+                               .eta = 242.382, .chroma = DCTDIFF_CHROMA_420 };
     static uint8_t pixels[16 * 16 * 4 * 2];
     dctdiff_image ok = { 16, 16, 3, DCTDIFF_PIXEL_U8, 48, pixels }, img;
     img = ok, img.channels = 4, expect_bad_image(&l, img, "8-bit RGB");

@@ -232,8 +232,10 @@ static void check_stream(dctdiff_upscale_method m, int w, int h, int dw, int dh,
     test_upscale(&src, &whole, m, DCTDIFF_DOWNSCALE_BICUBIC, 2);
     dctdiff_upscale_params p = test_params(m, DCTDIFF_DOWNSCALE_BICUBIC, 3);
     row_io io = { &src, &streamed, 0, 0, -1, 0 };
-    dctdiff_upscale_stream st = { w, h, dw, dh, 4, DCTDIFF_PIXEL_F32, DCTDIFF_PIXEL_U8,
-                                  read_rows, write_rows, &io };
+    dctdiff_upscale_stream st = { .src_w = w, .src_h = h, .dst_w = dw, .dst_h = dh,
+                                  .channels = 4, .src_type = DCTDIFF_PIXEL_F32,
+                                  .dst_type = DCTDIFF_PIXEL_U8, .read = read_rows,
+                                  .write = write_rows, .user = &io };
     dctdiff_error err = { 0 };
     CHECK(dctdiff_upscale_rows(&st, &p, &err) == DCTDIFF_OK, "upscale_rows: %s", err.msg);
     CHECK(io.next_row == dh && io.writes == bands, "rows written up to %d of %d in %d bands "

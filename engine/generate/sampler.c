@@ -284,7 +284,8 @@ dctdiff_status sampler_sample(const sampler_run *r, float *x, float *scratch,
         return dd_fail(err, DCTDIFF_E_ARG, "start time %g is outside %g..1",
                        r->edit->t_start, SAMPLER_MIN_START);
     const size_t n = (size_t)r->batch * r->sample_len;
-    run_state st = { r, n, scratch, scratch + n, scratch + 2 * n, scratch + 3 * n, 0, 0 };
+    run_state st = { .r = r, .n = n, .eps_s = scratch, .eps_1 = scratch + n,
+                     .eps_2 = scratch + 2 * n, .u = scratch + 3 * n };
     dctdiff_status s;
     switch (r->kind) {
     case DCTDIFF_SAMPLER_DPM_SOLVER: {

@@ -246,8 +246,11 @@ dctdiff_status official_metadata(int i, const char *label, meta_list *meta,
     char description[200];
     snprintf(description, sizeof description, "%s, official weights", o->title);
     /* The Hugging Face release states its licence; the Drive files none. */
-    config_origin origin = {o->name, description, official_dataset(i), o->release, label,
-                            strcmp(o->release, "v2") == 0 ? "CC-BY-4.0" : "", o->train_steps};
+    config_origin origin = { .name = o->name, .description = description,
+                             .dataset = official_dataset(i), .release = o->release,
+                             .checkpoint = label,
+                             .license = strcmp(o->release, "v2") == 0 ? "CC-BY-4.0" : "",
+                             .train_steps = o->train_steps };
     return config_metadata(&c, &origin, meta, err);
 }
 

@@ -50,7 +50,9 @@ static dctdiff_status json_metadata(const char *config_path, const char *label,
         *dot = '\0';
     snprintf(description, sizeof description, "%s with the config %s", label,
              base_name(config_path));
-    config_origin origin = {name, description, "", "", label, "", ""};
+    config_origin origin = { .name = name, .description = description, .dataset = "",
+                             .release = "", .checkpoint = label, .license = "",
+                             .train_steps = "" };
     return config_metadata(&c, &origin, meta, err);
 }
 

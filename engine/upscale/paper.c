@@ -165,7 +165,8 @@ static dctdiff_status paper_run(void *impl, const dctdiff_image *src, int s0, in
 {
     const paper *p = impl;
     int rows = 4 * p->factor;
-    paper_job j = { p, src, dst, s0, y0, y1, y0 / rows, (y1 + rows - 1) / rows, NULL, 0 };
+    paper_job j = { .p = p, .src = src, .dst = dst, .s0 = s0, .y0 = y0, .y1 = y1,
+                    .b0 = y0 / rows, .b1 = (y1 + rows - 1) / rows };
     int nth = team_size(team);
     size_t row = (size_t)(p->dst_w > p->src_w ? p->dst_w : p->src_w) * p->channels;
     j.scratch_floats = 2 * plane_floats(p) * p->planes + row;
@@ -196,9 +197,10 @@ dctdiff_status upscaler_paper_new(dctdiff_upscaler *u, dctdiff_error *err)
     paper *p = calloc(1, sizeof *p);
     if (!p)
         return dd_fail(err, DCTDIFF_E_NOMEM, "cannot allocate an upscaler");
-    *p = (paper){ levels, 1 << levels, u->src_w, u->src_h, u->dst_w, u->channels,
-                  (u->channels >= 3 ? 3 : 1) + pixels_has_alpha(u->channels),
-                  (u->src_w + 3) / 4 * 4, { { 0 } } };
+    *p = (paper){ .levels = levels, .factor = 1 << levels, .src_w = u->src_w,
+                  .src_h = u->src_h, .dst_w = u->dst_w, .channels = u->channels,
+                  .planes = (u->channels >= 3 ? 3 : 1) + pixels_has_alpha(u->channels),
+                  .w4 = (u->src_w + 3) / 4 * 4 };
     for (int i = 0; i < 8; i++)
         for (int u = 0; u < 4; u++)
             p->up[i][u] = sqrt((u ? 2.0 : 1.0) / 8.0) * cos(M_PI * (2 * i + 1) * u / 16.0) /

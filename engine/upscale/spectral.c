@@ -72,7 +72,8 @@ static dctdiff_status spectral_run(void *impl, const dctdiff_image *src, int s0,
                                    dctdiff_error *err)
 {
     const spectral *s = impl;
-    spectral_job j = { s, src, dst, s0, s0 + src->height, y0, y1, NULL, NULL, 0 };
+    spectral_job j = { .s = s, .src = src, .dst = dst, .s0 = s0, .s1 = s0 + src->height,
+                       .y0 = y0, .y1 = y1 };
     int nth = team_size(team);
     size_t padded = (size_t)(s->x.n_in + 2 * RESAMPLE_PAD) * s->channels;
     j.scratch_floats = padded > band_row_floats(s) ? padded : band_row_floats(s);

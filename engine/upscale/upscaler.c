@@ -45,8 +45,9 @@ dctdiff_status dctdiff_upscaler_new(int src_w, int src_h, int dst_w, int dst_h, 
     dctdiff_upscaler *u = calloc(1, sizeof *u);
     if (!u)
         return dd_fail(err, DCTDIFF_E_NOMEM, "cannot allocate an upscaler");
-    *u = (dctdiff_upscaler){ src_w, src_h, dst_w, dst_h, channels, team_new(p->threads), 1,
-                             NULL, NULL };
+    *u = (dctdiff_upscaler){ .src_w = src_w, .src_h = src_h, .dst_w = dst_w, .dst_h = dst_h,
+                             .channels = channels, .team = team_new(p->threads),
+                             .granule = 1 };
     dctdiff_status st = !u->team ? dd_fail(err, DCTDIFF_E_NOMEM, "cannot start upscaling threads")
                         : p->method == DCTDIFF_UPSCALE_PAPER
                             ? upscaler_paper_new(u, err)

@@ -26,7 +26,9 @@ static const model_config tiny = {
 
 static void bind_model(const safetensors_file *f)
 {
-    static const config_origin origin = {"fuzz", "", "", "", "fuzz.pth", "", ""};
+    static const config_origin origin = { .name = "fuzz", .description = "", .dataset = "",
+                                          .release = "", .checkpoint = "fuzz.pth",
+                                          .license = "", .train_steps = "" };
     meta_list meta;
     if (config_metadata(&tiny, &origin, &meta, NULL) != DCTDIFF_OK)
         return;
