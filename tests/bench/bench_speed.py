@@ -9,8 +9,9 @@ detail, as PNG codecs see it) into 2048x2048 and 4096x4096 RGB.
 `vips resize` is a speed baseline only: when enlarging it ignores --kernel
 and shifts the image by half a pixel.
 
-Usage: bench_speed.py BUILD_DIR [--images DIR] [--repeat N] [--sizes 2048 4096]
-(--repeat is for 2048x2048; larger images get proportionally fewer runs)
+Usage: bench_speed.py BUILD_DIR [--images DIR] [--repeat N] [--sizes 2048 4096] [--engine-only]
+(--repeat is for 2048x2048; larger images get proportionally fewer runs;
+--engine-only: the engine table of the largest size, no PNG tools or memory check)
 """
 import argparse
 import os
@@ -148,7 +149,12 @@ def main():
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--sizes', type=int, nargs='+', default=[2048, 4096])
     ap.add_argument('--memory-side', type=int, default=8192)
+    ap.add_argument('--engine-only', action='store_true')
     args = ap.parse_args()
+    lib = Lib(os.path.join(args.build, 'engine', 'libdctdiff.so'))
+    if args.engine_only:
+        engine_table(lib, args.images, max(args.sizes), args.repeat)
+        return
     print('machine: %d cores; vips %s; %s' % (
         os.cpu_count(), subprocess.run(['vips', '--version'], capture_output=True,
                                        text=True).stdout.strip(),
@@ -157,7 +163,6 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for side in args.sizes:
             png_table(args.build, args.images, side, args.repeat, tmp)
-    lib = Lib(os.path.join(args.build, 'engine', 'libdctdiff.so'))
     engine_table(lib, args.images, max(args.sizes), args.repeat)
     if args.memory_side:
         memory_check(args.build, args.memory_side)
