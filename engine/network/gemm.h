@@ -5,14 +5,15 @@
  * [k, n] (ldb, gemm_nn) or stored transposed as [n, k] (ldb, gemm_nt, the
  * PyTorch weight layout).  Every call is single-threaded: the network's own
  * thread team provides the parallelism (uvit.c), which keeps the bytes
- * independent of the thread count. */
+ * independent of the thread count.  The first call makes OpenBLAS
+ * single-threaded, once per process: the only process-wide BLAS setting
+ * libdctdiff makes (OpenBLAS has no per-call thread count).
+ *
+ * Implementations (gemm.c chooses): the engine's AVX-512 kernels
+ * (gemm_avx512.c) where the CPU has AVX-512F, else OpenBLAS; the meson
+ * option gemm=openblas makes it OpenBLAS always. */
 #ifndef DCTDIFF_GEMM_H
 #define DCTDIFF_GEMM_H
-
-/* Makes the BLAS single-threaded, once per process; call before any
- * gemm_* from a team.  The only process-wide BLAS setting libdctdiff
- * makes (OpenBLAS has no per-call thread count). */
-void gemm_init(void);
 
 void gemm_nt(int m, int n, int k, float alpha, const float *a, int lda,
              const float *b, int ldb, float beta, float *c, int ldc);

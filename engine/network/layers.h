@@ -33,7 +33,7 @@ void linear_add(float *out, int ldo, const float *in, int ldi, const float *w,
                 int ldw, const float *b, int rows, int n_in, int n_out);
 
 /* Rows of query-blocked attention processed per sgemm. */
-#define ATTN_BLOCK 64
+#define ATTN_BLOCK 256
 
 /* One head of softmax(q k^T / sqrt(dh)) v over n positions, query rows in
  * blocks of ATTN_BLOCK.  q, k, v: n x dh with leading dimension ld; out:

@@ -25,9 +25,10 @@
 
 /* Tiles of linear layers: rows of one image split into equal tiles of at
  * most ROW_TILE, columns into COL_TILE.  Big tiles matter: each tile packs
- * its operands again; 64-row tiles lost ~15 % of a forward pass to packing,
- * and 128-column tiles ran ~40 % slower than 256 on one thread. */
-#define ROW_TILE 256
+ * its block of weights again (gemm_avx512.c), so tall tiles (one for 257
+ * positions, three for 1,025) pay for it once or a few times; 128-column
+ * tiles ran ~40 % slower than 256 on one thread. */
+#define ROW_TILE 512
 #define COL_TILE 256
 /* LayerNorm and concatenation: strips of rows. */
 #define ROW_STRIP 64
@@ -317,7 +318,6 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
     w->heads = in->num_heads;
     w->dh = w->D / w->heads;
     w->half = in->depth / 2;
-    gemm_init();
     w->team = team_new(threads);
     const size_t rows = (size_t)max_batch * w->S;
     const int nth = w->team ? team_size(w->team) : 0;

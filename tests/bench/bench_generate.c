@@ -345,7 +345,6 @@ int main(int argc, char **argv)
     b.eps = malloc(sizeof(float) * len);
     for (size_t i = 0; i < len; i++)   /* the input bench_torch.py uses */
         b.x[i] = (float)sin(0.37 * (double)i);
-    gemm_init();
     char line[256];
     int ok = 1;
     while (fgets(line, sizeof line, stdin)) {
