@@ -48,8 +48,8 @@ static void usage(FILE *fp)
             "                         with --mask or --keep-low; costs 1 + R times)\n",
             DCTDIFF_EDIT_VARIATION_STRENGTH, DCTDIFF_EDIT_KNOWN_STRENGTH,
             DCTDIFF_EDIT_MAX_RESAMPLE, DCTDIFF_EDIT_KNOWN_RESAMPLE);
-    fputs("  -n, --steps=N          network evaluations, 1..1000 (default: the model's)\n"
-          "  -S, --sampler=NAME     ", fp);
+    fprintf(fp, "  -n, --steps=N          network evaluations, 1..%d (default: the model's)\n"
+            "  -S, --sampler=NAME     ", DCTDIFF_STEPS_MAX);
     cli_print_choices(fp, dctdiff_samplers());
     fputs(" (default: the model's)\n"
           "  -s, --seed=S           random seed (default: from the clock, printed)\n"

@@ -37,9 +37,9 @@ static void usage(FILE *fp)
           "  -r, --release=NAME     the published checkpoint a .pth is (default: found\n"
           "                         by its shapes and file name; dctdiff models --official)\n"
           "      --config=FILE      a .pth's config as JSON (official field names)\n"
-          "  -o, --output=PATH      OUT.png, or a folder\n"
-          "  -n, --steps=N          network evaluations, 1..1000 (default: the model's)\n"
-          "  -S, --sampler=NAME     ", fp);
+          "  -o, --output=PATH      OUT.png, or a folder\n", fp);
+    fprintf(fp, "  -n, --steps=N          network evaluations, 1..%d (default: the model's)\n"
+            "  -S, --sampler=NAME     ", DCTDIFF_STEPS_MAX);
     cli_print_choices(fp, dctdiff_samplers());
     fputs(" (default: the model's)\n", fp);
     for (const dctdiff_enum_entry *e = dctdiff_samplers(); e->name; e++)
@@ -108,7 +108,8 @@ static int parse(int argc, char **argv, generate_opts *o)
                                        DCTDIFF_FACTOR_MAX, &o->upscale); break;
         case OPT_NOISE: o->init_noise = optarg; break;
         case OPT_PEVERY:
-            r = cli_parse_int(CMD, "--preview-every", optarg, 1, 1000, &o->preview_every);
+            r = cli_parse_int(CMD, "--preview-every", optarg, 1, DCTDIFF_STEPS_MAX,
+                              &o->preview_every);
             break;
         case OPT_PDIR: o->preview_dir = optarg; break;
         case 'h': usage(stdout); return 1;

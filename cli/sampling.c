@@ -15,7 +15,7 @@ void cli_sampling_init(cli_sampling_opts *o, int count_max)
 int cli_sampling_parse(const char *cmd, int c, const char *arg, cli_sampling_opts *o)
 {
     switch (c) {
-    case 'n': return cli_parse_int(cmd, "--steps", arg, 1, 1000, &o->steps);
+    case 'n': return cli_parse_int(cmd, "--steps", arg, 1, DCTDIFF_STEPS_MAX, &o->steps);
     case 'S': return cli_parse_enum(cmd, "--sampler", arg, dctdiff_samplers(), &o->sampler);
     case 's': o->seed_given = 1; return cli_parse_seed(cmd, arg, &o->seed);
     case 'c': o->count_given = 1; return cli_parse_int(cmd, "--count", arg, 1, o->count_max,

@@ -278,6 +278,8 @@ typedef struct dctdiff_model dctdiff_model;
  * DCTDIFF_SAMPLER_DEFAULT for a sampler, DCTDIFF_DEFAULT for steps and the
  * SNR scale.  dctdiff_model_default() is its name and label for menus. */
 #define DCTDIFF_DEFAULT 0
+/* The most network evaluations one sampling run may take (steps). */
+#define DCTDIFF_STEPS_MAX 1000
 
 typedef enum {
     DCTDIFF_SAMPLER_DEFAULT = -1,   /* the model's default */

@@ -52,7 +52,7 @@ typedef struct {
     const sampler_edit *edit; /* NULL: from pure noise at t = 1, nothing imposed */
 } sampler_run;
 
-#define SAMPLER_MAX_STEPS 1000
+#define SAMPLER_MAX_STEPS DCTDIFF_STEPS_MAX
 /* The official end times: DPM-Solver / DDIM stop at 1e-4, Euler at 1e-3. */
 #define SAMPLER_DPM_T_END 1e-4
 #define SAMPLER_EULER_T_END 1e-3
