@@ -13,6 +13,7 @@
 #include "choices.h"
 #include "generate-settings.h"
 #include "models.h"
+#include "results.h"
 #include "samples.h"
 #include "generate-dialog.h"
 #include "generate-progress.h"
@@ -58,7 +59,7 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                     G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "steps", _("S_teps"),
                                    _("Sampling steps; 0 = the model's default"),
-                                   DCTDIFF_DEFAULT, 1000, DCTDIFF_DEFAULT,
+                                   DCTDIFF_DEFAULT, DCTDIFF_STEPS_MAX, DCTDIFF_DEFAULT,
                                    G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
                                       _("The diffusion sampler"),
@@ -113,13 +114,6 @@ generate_procedure_new (GimpPlugIn *plug_in)
 
 /* ------------------------------------------------------------------------ */
 
-static int
-batch_progress (void *user, int done, int total, const char *stage)
-{
-  gimp_progress_update ((gdouble) done / MAX (total, 1));
-  return 0;
-}
-
 /* The one sampling path: in the progress window's worker when interactive,
  * here with GIMP's progress bar otherwise. */
 static gboolean
@@ -128,7 +122,7 @@ make_samples (const dctdiff_model    *model,
               dctdiff_image          *out,
               GError                **error)
 {
-  SamplesHooks batch = { batch_progress, NULL, NULL, 0 };
+  SamplesHooks batch = { results_progress, NULL, NULL, 0 };
 
   if (s->run_mode == GIMP_RUN_INTERACTIVE)
     return generate_progress_run (model, s, out, error);
@@ -154,20 +148,11 @@ commit_samples (GenerateSettings *s,
 
   for (i = 0; i < n; i++)
     {
-      gchar      *name  = g_strdup_printf (_("DCTdiff seed %llu #%d"),
-                                           (unsigned long long) s->params.seed,
-                                           i + 1);
-      GimpLayer  *layer = gimp_layer_new (image, name, w, h, GIMP_RGB_IMAGE,
-                                          100.0, gimp_image_get_default_new_layer_mode (image));
-      GeglBuffer *buf;
-      BuffersFormat fmt = buffers_format_rgb_u8 (gimp_drawable_get_format (GIMP_DRAWABLE (layer)));
+      gchar *name = g_strdup_printf (_("DCTdiff seed %llu #%d"),
+                                     (unsigned long long) s->params.seed, i + 1);
 
+      results_add_layer (image, NULL, 0, name, GIMP_RGB_IMAGE, 0, 0, NULL, &out[i]);
       g_free (name);
-      gimp_image_insert_layer (image, layer, NULL, 0);
-      buf = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
-      buffers_write (buf, 0, 0, fmt, &out[i]);
-      g_object_unref (buf);
-      gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, w, h);
     }
 
   if (image == s->image)
@@ -194,7 +179,6 @@ generate_run (GimpProcedure        *procedure,
   GimpImage        *image = NULL;
   GimpPDBStatusType status = GIMP_PDB_EXECUTION_ERROR;
   GError           *error = NULL;
-  int               i;
 
   gegl_init (NULL, NULL);
   g_object_get (config, "run-mode", &run_mode, NULL);
@@ -236,10 +220,7 @@ generate_run (GimpProcedure        *procedure,
     status = GIMP_PDB_CANCEL;
 
 out:
-  if (out)
-    for (i = 0; i < s.params.count; i++)
-      dctdiff_image_release (&out[i]);
-  g_free (out);
+  results_free (out, s.params.count);
   dctdiff_model_free (model);
   generate_settings_clear (&s);
 

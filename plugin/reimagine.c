@@ -18,6 +18,7 @@
 #include "edits.h"
 #include "models.h"
 #include "reimagine-dialog.h"
+#include "results.h"
 
 static GimpValueArray *reimagine_run (GimpProcedure        *procedure,
                                       GimpRunMode           run_mode,
@@ -84,7 +85,7 @@ reimagine_procedure_new (GimpPlugIn *plug_in)
                                    -1, DCTDIFF_EDIT_MAX_RESAMPLE, -1, G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "steps", _("S_teps"),
                                    _("Sampling steps; 0 = the model's default"),
-                                   DCTDIFF_DEFAULT, 1000, DCTDIFF_DEFAULT,
+                                   DCTDIFF_DEFAULT, DCTDIFF_STEPS_MAX, DCTDIFF_DEFAULT,
                                    G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
                                       _("The diffusion sampler"),
@@ -107,13 +108,6 @@ reimagine_procedure_new (GimpPlugIn *plug_in)
 
 /* ------------------------------------------------------------------------ */
 
-static int
-batch_progress (void *user, int done, int total, const char *stage)
-{
-  gimp_progress_update ((gdouble) done / MAX (total, 1));
-  return 0;
-}
-
 /* One undo group: each result a new layer above the source, at its place. */
 static void
 commit_edits (GimpImage          *image,
@@ -130,21 +124,12 @@ commit_edits (GimpImage          *image,
   gimp_image_undo_group_start (image);
   for (i = 0; i < s->params.gen.count; i++)
     {
-      gchar      *name  = g_strdup_printf (_("DCTdiff re-imagined seed %llu #%d"),
-                                           (unsigned long long) s->params.gen.seed,
-                                           i + 1);
-      GimpLayer  *layer = gimp_layer_new (image, name, out[i].width, out[i].height,
-                                          gimp_drawable_type (source), 100.0,
-                                          gimp_image_get_default_new_layer_mode (image));
-      GeglBuffer *buf;
+      gchar *name = g_strdup_printf (_("DCTdiff re-imagined seed %llu #%d"),
+                                     (unsigned long long) s->params.gen.seed, i + 1);
 
+      results_add_layer (image, parent, position, name, gimp_drawable_type (source),
+                         ox, oy, &in->fmt, &out[i]);
       g_free (name);
-      gimp_image_insert_layer (image, layer, parent, position);
-      gimp_layer_set_offsets (layer, ox, oy);
-      buf = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
-      buffers_write (buf, 0, 0, in->fmt, &out[i]);
-      g_object_unref (buf);
-      gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, out[i].width, out[i].height);
     }
   gimp_image_undo_group_end (image);
 }
@@ -178,17 +163,10 @@ reimagine_run (GimpProcedure        *procedure,
   dctdiff_image     *out = NULL;
   GimpPDBStatusType  status = GIMP_PDB_EXECUTION_ERROR;
   GError            *error = NULL;
-  int                i;
 
   gegl_init (NULL, NULL);
-  if (gimp_image_get_base_type (image) == GIMP_INDEXED)
-    {
-      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("DCTdiff needs an RGB or grayscale image; convert this "
-                     "indexed image with Image > Mode first."));
-      return gimp_procedure_new_return_values (procedure, GIMP_PDB_EXECUTION_ERROR,
-                                               error);
-    }
+  if (! buffers_check_image (image, &error))
+    return gimp_procedure_new_return_values (procedure, GIMP_PDB_EXECUTION_ERROR, error);
   if (! (layer = the_layer (drawables, &error)))
     return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
   if (! edits_read_input (image, layer, &in, &error))
@@ -211,7 +189,7 @@ reimagine_run (GimpProcedure        *procedure,
     {
       out = g_new0 (dctdiff_image, s.params.gen.count);
       gimp_progress_init (_("DCTdiff Re-imagine"));
-      if (edits_make (model, &s, &in, batch_progress, NULL, out, &error))
+      if (edits_make (model, &s, &in, results_progress, NULL, out, &error))
         {
           commit_edits (image, layer, &s, &in, out);
           status = GIMP_PDB_SUCCESS;
@@ -221,10 +199,7 @@ reimagine_run (GimpProcedure        *procedure,
         }
     }
 
-  if (out)
-    for (i = 0; i < s.params.gen.count; i++)
-      dctdiff_image_release (&out[i]);
-  g_free (out);
+  results_free (out, s.params.gen.count);
   dctdiff_model_free (model);
   edits_clear_input (&in);
   edit_settings_clear (&s);

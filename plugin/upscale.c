@@ -395,14 +395,8 @@ upscale_run (GimpProcedure        *procedure,
 
   gegl_init (NULL, NULL);
 
-  if (gimp_image_get_base_type (image) == GIMP_INDEXED)
-    {
-      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("DCT upscaling needs an RGB or grayscale image; convert "
-                     "this indexed image with Image > Mode first."));
-      return gimp_procedure_new_return_values (procedure,
-                                               GIMP_PDB_EXECUTION_ERROR, error);
-    }
+  if (! buffers_check_image (image, &error))
+    return gimp_procedure_new_return_values (procedure, GIMP_PDB_EXECUTION_ERROR, error);
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {

@@ -37,6 +37,18 @@ format_of (const gchar *float_name,
   return fmt;
 }
 
+gboolean
+buffers_check_image (GimpImage  *image,
+                     GError    **error)
+{
+  if (gimp_image_get_base_type (image) != GIMP_INDEXED)
+    return TRUE;
+  g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+               _("DCTdiff needs an RGB or grayscale image; convert this "
+                 "indexed image with Image > Mode first."));
+  return FALSE;
+}
+
 BuffersFormat
 buffers_format_for (GimpDrawable *drawable)
 {

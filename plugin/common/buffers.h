@@ -21,6 +21,11 @@ typedef struct
   int                channels;     /* 1..4, as dctdiff_image counts them */
 } BuffersFormat;
 
+/* FALSE with error set for an image whose pixels the engine cannot take
+ * (indexed), with what to do about it. */
+gboolean       buffers_check_image     (GimpImage    *image,
+                                        GError      **error);
+
 BuffersFormat  buffers_format_for      (GimpDrawable *drawable);
 /* 8-bit RGB in the space of layer_format: generated samples. */
 BuffersFormat  buffers_format_rgb_u8   (const Babl   *layer_format);

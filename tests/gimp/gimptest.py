@@ -162,6 +162,53 @@ def finish():
     sys.exit(1 if failures else 0)
 
 
+# Python for python-fu-eval that the image-type tests share, to go before
+# their own code (which defines SRC, the PNG to start from): a procedure run
+# that returns (ok, message), every mode x alpha x precision an image can
+# have, and an image of one of them whose copy of the background layer,
+# `top`, is scaled and offset inside the canvas.
+IMAGE_KINDS_CODE = r'''
+def run_procedure(name, image, drawables, **settings):
+    proc = Gimp.get_pdb().lookup_procedure(name)
+    config = proc.create_config()
+    config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
+    config.set_property("image", image)
+    config.set_core_object_array("drawables", drawables)
+    for key, value in settings.items():
+        config.set_property(key, value)
+    result = proc.run(config)
+    ok = result.index(0) == Gimp.PDBStatusType.SUCCESS
+    return ok, ("" if ok else result.index(1))
+
+PRECISIONS = {
+    "u8-linear": Gimp.Precision.U8_LINEAR, "u8-perceptual": Gimp.Precision.U8_NON_LINEAR,
+    "u16-linear": Gimp.Precision.U16_LINEAR, "u16-perceptual": Gimp.Precision.U16_NON_LINEAR,
+    "u32-linear": Gimp.Precision.U32_LINEAR, "u32-perceptual": Gimp.Precision.U32_NON_LINEAR,
+    "half-linear": Gimp.Precision.HALF_LINEAR, "half-perceptual": Gimp.Precision.HALF_NON_LINEAR,
+    "float-linear": Gimp.Precision.FLOAT_LINEAR, "float-perceptual": Gimp.Precision.FLOAT_NON_LINEAR,
+}
+
+# (tag, base, alpha, precision) for every kind, tagged "rgb alpha u8-linear".
+IMAGE_KINDS = [(f"{base} {'alpha' if alpha else 'opaque'} {pname}", base, alpha, precision)
+               for base in ("rgb", "gray") for alpha in (False, True)
+               for pname, precision in PRECISIONS.items()]
+
+def build_kind(base, alpha, precision, top_size, top_offsets):
+    image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
+    if base == "gray":
+        image.convert_grayscale()
+    image.convert_precision(precision)
+    bg = image.get_layers()[0]
+    if alpha:
+        bg.add_alpha()
+    top = Gimp.Layer.new_from_drawable(bg, image)
+    image.insert_layer(top, None, 0)
+    top.scale(*top_size, False)
+    top.set_offsets(*top_offsets)
+    return image, bg, top
+'''
+
+
 def write_test_png(path, width, height, mode="RGB"):
     """A smooth pattern with hard edges and a soft alpha ramp: content that
     tells DCT upscaling apart from nearest or bilinear resampling."""

@@ -9,7 +9,7 @@ Usage: test_image_types.py PLUGIN_DIR [CLI]"""
 import json
 import sys
 
-from gimptest import Gimp, check, finish, write_test_png
+from gimptest import IMAGE_KINDS_CODE, Gimp, check, finish, write_test_png
 
 plugin_dir = sys.argv[1]
 gimp = Gimp(plugin_dir, "types")
@@ -18,29 +18,10 @@ CODE = r'''
 import json
 
 def upscale(image, drawables, **settings):
-    proc = Gimp.get_pdb().lookup_procedure("plug-in-dctdiff-upscale")
-    config = proc.create_config()
-    config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
-    config.set_property("image", image)
-    config.set_core_object_array("drawables", drawables)
-    for key, value in settings.items():
-        config.set_property(key, value)
-    result = proc.run(config)
-    ok = result.index(0) == Gimp.PDBStatusType.SUCCESS
-    return ok, ("" if ok else result.index(1))
+    return run_procedure("plug-in-dctdiff-upscale", image, drawables, **settings)
 
 def build(base, alpha, precision):
-    image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
-    if base == "gray":
-        image.convert_grayscale()
-    image.convert_precision(precision)
-    bg = image.get_layers()[0]
-    if alpha:
-        bg.add_alpha()
-    top = Gimp.Layer.new_from_drawable(bg, image)
-    image.insert_layer(top, None, 0)
-    top.scale(20, 14, False)
-    top.set_offsets(9, 5)
+    image, bg, top = build_kind(base, alpha, precision, (20, 14), (9, 5))
     image.select_rectangle(Gimp.ChannelOps.REPLACE, 4, 6, 10, 8)
     channel = Gimp.Channel.new(image, "channel", 48, 32, 50.0, Gegl.Color.new("red"))
     image.insert_channel(channel, None, 0)
@@ -65,24 +46,14 @@ def describe(image):
         "path": [round(v, 3) for v in path.stroke_get_points(stroke)[1]],
     }
 
-PRECISIONS = {
-    "u8-linear": Gimp.Precision.U8_LINEAR, "u8-perceptual": Gimp.Precision.U8_NON_LINEAR,
-    "u16-linear": Gimp.Precision.U16_LINEAR, "u16-perceptual": Gimp.Precision.U16_NON_LINEAR,
-    "u32-linear": Gimp.Precision.U32_LINEAR, "u32-perceptual": Gimp.Precision.U32_NON_LINEAR,
-    "half-linear": Gimp.Precision.HALF_LINEAR, "half-perceptual": Gimp.Precision.HALF_NON_LINEAR,
-    "float-linear": Gimp.Precision.FLOAT_LINEAR, "float-perceptual": Gimp.Precision.FLOAT_NON_LINEAR,
-}
 report = {}
-for base in ("rgb", "gray"):
-    for alpha in (False, True):
-        for pname, precision in PRECISIONS.items():
-            image, bg, top = build(base, alpha, precision)
-            before = describe(image)
-            status, message = upscale(image, [bg], factor=2.0)
-            report[f"{base} {'alpha' if alpha else 'opaque'} {pname}"] = {
-                "ok": status, "message": message,
-                "before": before, "after": describe(image)}
-            image.delete()
+for tag, base, alpha, precision in IMAGE_KINDS:
+    image, bg, top = build(base, alpha, precision)
+    before = describe(image)
+    status, message = upscale(image, [bg], factor=2.0)
+    report[tag] = {"ok": status, "message": message,
+                   "before": before, "after": describe(image)}
+    image.delete()
 
 image, bg, top = build("rgb", True, Gimp.Precision.U8_NON_LINEAR)
 status, message = upscale(image, [top], factor=2.0, scope="layers")
@@ -118,7 +89,7 @@ with open(OUT, "w") as f:
 try:
     src, out = gimp.path("in.png"), gimp.path("report.json")
     write_test_png(src, 48, 32, "RGB")
-    gimp.python(f"SRC = {src!r}\nOUT = {out!r}\n" + CODE)
+    gimp.python(f"SRC = {src!r}\nOUT = {out!r}\n" + IMAGE_KINDS_CODE + CODE)
     with open(out) as f:
         report = json.load(f)
 

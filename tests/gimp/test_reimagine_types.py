@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from gimptest import Gimp, check, finish, write_test_png
+from gimptest import IMAGE_KINDS_CODE, Gimp, check, finish, write_test_png
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.abspath(os.path.join(HERE, "..", "..", "weights", "models",
@@ -26,18 +26,8 @@ import json
 import struct
 
 def reimagine(image, drawables, **settings):
-    proc = Gimp.get_pdb().lookup_procedure("plug-in-dctdiff-reimagine")
-    config = proc.create_config()
-    config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
-    config.set_property("image", image)
-    config.set_core_object_array("drawables", drawables)
-    config.set_property("model", Gio.File.new_for_path(MODEL))
-    config.set_property("steps", 4)
-    for key, value in settings.items():
-        config.set_property(key, value)
-    result = proc.run(config)
-    ok = result.index(0) == Gimp.PDBStatusType.SUCCESS
-    return ok, ("" if ok else result.index(1))
+    return run_procedure("plug-in-dctdiff-reimagine", image, drawables,
+                         **{"model": Gio.File.new_for_path(MODEL), "steps": 4, **settings})
 
 def pixels(layer):
     """The layer as 8-bit perceptual bytes (lossless for 8-bit perceptual
@@ -53,61 +43,42 @@ def pixels(layer):
     return native, f
 
 def build(base, alpha, precision):
-    image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
-    if base == "gray":
-        image.convert_grayscale()
-    image.convert_precision(precision)
-    bg = image.get_layers()[0]
-    if alpha:
-        bg.add_alpha()
-    top = Gimp.Layer.new_from_drawable(bg, image)
-    image.insert_layer(top, None, 0)
-    top.scale(36, 28, False)
-    top.set_offsets(9, 3)
+    image, bg, top = build_kind(base, alpha, precision, (36, 28), (9, 3))
     image.select_rectangle(Gimp.ChannelOps.REPLACE, 13, 7, 16, 12)
     return image, bg, top
 
-PRECISIONS = {
-    "u8-linear": Gimp.Precision.U8_LINEAR, "u8-perceptual": Gimp.Precision.U8_NON_LINEAR,
-    "u16-linear": Gimp.Precision.U16_LINEAR, "u16-perceptual": Gimp.Precision.U16_NON_LINEAR,
-    "u32-linear": Gimp.Precision.U32_LINEAR, "u32-perceptual": Gimp.Precision.U32_NON_LINEAR,
-    "half-linear": Gimp.Precision.HALF_LINEAR, "half-perceptual": Gimp.Precision.HALF_NON_LINEAR,
-    "float-linear": Gimp.Precision.FLOAT_LINEAR, "float-perceptual": Gimp.Precision.FLOAT_NON_LINEAR,
-}
 report = {}
-for base in ("rgb", "gray"):
-    for alpha in (False, True):
-        for pname, precision in PRECISIONS.items():
-            image, bg, top = build(base, alpha, precision)
-            src_native, src_f = pixels(top)
-            ok, message = reimagine(image, [top], mode="fill", seed=3)
-            layers = image.get_layers()
-            r = {"ok": ok, "message": message, "layers": len(layers),
-                 "precision_kept": image.get_precision() == precision}
-            if ok:
-                new = layers[0]
-                r["new"] = [new.get_width(), new.get_height(), *new.get_offsets()[1:],
-                            new.has_alpha(), int(new.type()) == int(top.type())]
-                r["source_kept"] = pixels(top)[1] == src_f and layers[1] == top
-                native, f = pixels(new)
-                ch = 2 if top.is_gray() else 4
-                w = top.get_width()
-                outside_native = outside_f = inside = 0
-                bpp = len(native) // (w * top.get_height())
-                for y in range(top.get_height()):
-                    for x in range(w):
-                        sel = 4 <= x < 20 and 4 <= y < 16
-                        i = y * w + x
-                        same = native[i * bpp:(i + 1) * bpp] == src_native[i * bpp:(i + 1) * bpp]
-                        d = max(abs(f[i * ch + c] - src_f[i * ch + c]) for c in range(ch))
-                        if sel:
-                            inside += not same
-                        else:
-                            outside_native += not same
-                            outside_f = max(outside_f, d)
-                r.update(outside_native=outside_native, outside_f=outside_f, inside=inside)
-            report[f"{base} {'alpha' if alpha else 'opaque'} {pname}"] = r
-            image.delete()
+for tag, base, alpha, precision in IMAGE_KINDS:
+    image, bg, top = build(base, alpha, precision)
+    src_native, src_f = pixels(top)
+    ok, message = reimagine(image, [top], mode="fill", seed=3)
+    layers = image.get_layers()
+    r = {"ok": ok, "message": message, "layers": len(layers),
+         "precision_kept": image.get_precision() == precision}
+    if ok:
+        new = layers[0]
+        r["new"] = [new.get_width(), new.get_height(), *new.get_offsets()[1:],
+                    new.has_alpha(), int(new.type()) == int(top.type())]
+        r["source_kept"] = pixels(top)[1] == src_f and layers[1] == top
+        native, f = pixels(new)
+        ch = 2 if top.is_gray() else 4
+        w = top.get_width()
+        outside_native = outside_f = inside = 0
+        bpp = len(native) // (w * top.get_height())
+        for y in range(top.get_height()):
+            for x in range(w):
+                sel = 4 <= x < 20 and 4 <= y < 16
+                i = y * w + x
+                same = native[i * bpp:(i + 1) * bpp] == src_native[i * bpp:(i + 1) * bpp]
+                d = max(abs(f[i * ch + c] - src_f[i * ch + c]) for c in range(ch))
+                if sel:
+                    inside += not same
+                else:
+                    outside_native += not same
+                    outside_f = max(outside_f, d)
+        r.update(outside_native=outside_native, outside_f=outside_f, inside=inside)
+    report[tag] = r
+    image.delete()
 
 image, bg, top = build("rgb", False, Gimp.Precision.U8_NON_LINEAR)
 Gimp.Selection.none(image)
@@ -136,7 +107,8 @@ FLOAT_TOLERANCE = {"u8": 0.0, "u16": 1.5 / 65535, "u32": 1.5 / 65535, "half": 1e
 try:
     src, out = gimp.path("in.png"), gimp.path("report.json")
     write_test_png(src, 48, 32, "RGB")
-    gimp.python(f"SRC = {src!r}\nOUT = {out!r}\nMODEL = {MODEL!r}\n" + CODE, timeout=560)
+    gimp.python(f"SRC = {src!r}\nOUT = {out!r}\nMODEL = {MODEL!r}\n" + IMAGE_KINDS_CODE + CODE,
+                timeout=560)
     with open(out) as f:
         report = json.load(f)
     for tag, r in report.items():
