@@ -3,7 +3,7 @@
 #ifndef DCTDIFF_MULTISTEP_H
 #define DCTDIFF_MULTISTEP_H
 
-#include "generate/sampler.h"
+#include "generate/sampler_run.h"
 
 /* Floats of scratch for a batch of n floats. */
 size_t multistep_scratch_floats(size_t n);

@@ -17,23 +17,6 @@
 /* ------------------------------------------------------------------------ */
 /* Grids                                                                    */
 
-/* Point i of torch.linspace(a, b, n): the second half is measured back from
- * b, so both ends are exact. */
-static double linspace_at(double a, double b, int n, int i)
-{
-    if (n == 1)
-        return a;
-    double step = (b - a) / (n - 1);
-    return i < n / 2 ? a + i * step : b - (n - 1 - i) * step;
-}
-
-void sampler_lambda_grid(const vp_schedule *s, double t0, int k, double *t)
-{
-    double l0 = sched_lambda(s, t0), l1 = sched_lambda(s, SAMPLER_DPM_T_END);
-    for (int i = 0; i <= k; i++)
-        t[i] = sched_t_of_lambda(s, linspace_at(l0, l1, k + 1, i));
-}
-
 int sampler_dpm_orders(int nfe, int *orders)
 {
     int k = nfe / 3 + 1, n = 0, threes;
@@ -83,17 +66,6 @@ size_t sampler_scratch_floats(const sampler_run *r)
 
 /* ------------------------------------------------------------------------ */
 /* Element-wise updates                                                     */
-
-void sampler_combine(float *out, size_t n, int terms, const double *c,
-                     const float *const *v)
-{
-    for (size_t i = 0; i < n; i++) {
-        double sum = c[0] * v[0][i];
-        for (int k = 1; k < terms; k++)
-            sum += c[k] * v[k][i];
-        out[i] = (float)sum;
-    }
-}
 
 /* out = a x + b p + c q  (q may be NULL). */
 static void lincomb(float *out, size_t n, double a, const float *x, double b,
@@ -216,7 +188,7 @@ static double euler_time(int steps, double top, int i)
         return 0.0;
     if (steps == 1)
         return top;
-    return linspace_at(SAMPLER_EULER_T_END, top, steps, i - 1);
+    return sampler_linspace_at(SAMPLER_EULER_T_END, top, steps, i - 1);
 }
 
 /* One Euler(-Maruyama) update from t to s; pass keys the SDE noise. */
