@@ -9,8 +9,8 @@
 #include <libgimp/gimpui.h>
 #include <glib/gi18n-lib.h>
 
+#include "arguments.h"
 #include "buffers.h"
-#include "choices.h"
 #include "generate-settings.h"
 #include "models.h"
 #include "results.h"
@@ -52,37 +52,15 @@ generate_procedure_new (GimpPlugIn *plug_in)
                                      _("The image that receives the layers "
                                        "when the output is new layers"),
                                      TRUE, G_PARAM_READWRITE);
-  gimp_procedure_add_file_argument (procedure, "model", _("Model _file"),
-                                    _("A DCTdiff model (.safetensors/.pth); none "
-                                      "= the first installed model"),
-                                    GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, NULL,
-                                    G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "steps", _("S_teps"),
-                                   _("Sampling steps; 0 = the model's default"),
-                                   DCTDIFF_DEFAULT, DCTDIFF_STEPS_MAX, DCTDIFF_DEFAULT,
-                                   G_PARAM_READWRITE);
-  gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
-                                      _("The diffusion sampler"),
-                                      choices_samplers (), dctdiff_model_default ()->name,
-                                      G_PARAM_READWRITE);
+  arguments_add_model (procedure);
+  arguments_add_sampling (procedure);
   gimp_procedure_add_double_argument (procedure, "snr-scale", _("SNR sca_le"),
                                       _("Advanced: override the SNR scale "
                                         "factor the model was trained with; "
                                         "0 = the model's own value"),
                                       DCTDIFF_DEFAULT, 10.0, DCTDIFF_DEFAULT,
                                       G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "seed", _("_Seed"),
-                                   _("Seed of the random noise; the same "
-                                     "seed gives the same images"),
-                                   0, G_MAXINT, 0, G_PARAM_READWRITE);
-  gimp_procedure_add_boolean_argument (procedure, "random-seed",
-                                       _("Ran_dom seed"),
-                                       _("Pick a new seed at every run"),
-                                       FALSE, G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "count", _("_Number of images"),
-                                   _("How many images to make; each becomes "
-                                     "a layer"),
-                                   1, 64, 1, G_PARAM_READWRITE);
+  arguments_add_seed_count (procedure);
   gimp_procedure_add_int_argument (procedure, "class", _("Class la_bel"),
                                    _("Class label for class-conditional "
                                      "models; -1 = a random class per image"),

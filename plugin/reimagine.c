@@ -12,8 +12,8 @@
 #include <libgimp/gimpui.h>
 #include <glib/gi18n-lib.h>
 
+#include "arguments.h"
 #include "buffers.h"
-#include "choices.h"
 #include "edit-settings.h"
 #include "edits.h"
 #include "models.h"
@@ -64,11 +64,7 @@ reimagine_procedure_new (GimpPlugIn *plug_in)
                                          _("New detail"), NULL,
                                          NULL),
                                       "variation", G_PARAM_READWRITE);
-  gimp_procedure_add_file_argument (procedure, "model", _("Model _file"),
-                                    _("A DCTdiff model (.safetensors/.pth); none "
-                                      "= the first installed model"),
-                                    GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, NULL,
-                                    G_PARAM_READWRITE);
+  arguments_add_model (procedure);
   gimp_procedure_add_double_argument (procedure, "strength", _("St_rength"),
                                       _("0..1: how far towards noise the layer "
                                         "goes first (1 = pure noise); -1 = "
@@ -83,26 +79,8 @@ reimagine_procedure_new (GimpPlugIn *plug_in)
                                    _("How often each step is redone so new "
                                      "parts fit kept ones; -1 = automatic"),
                                    -1, DCTDIFF_EDIT_MAX_RESAMPLE, -1, G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "steps", _("S_teps"),
-                                   _("Sampling steps; 0 = the model's default"),
-                                   DCTDIFF_DEFAULT, DCTDIFF_STEPS_MAX, DCTDIFF_DEFAULT,
-                                   G_PARAM_READWRITE);
-  gimp_procedure_add_choice_argument (procedure, "sampler", _("S_ampler"),
-                                      _("The diffusion sampler"),
-                                      choices_samplers (), dctdiff_model_default ()->name,
-                                      G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "seed", _("_Seed"),
-                                   _("Seed of the random noise; the same "
-                                     "seed gives the same images"),
-                                   0, G_MAXINT, 0, G_PARAM_READWRITE);
-  gimp_procedure_add_boolean_argument (procedure, "random-seed",
-                                       _("Ran_dom seed"),
-                                       _("Pick a new seed at every run"),
-                                       FALSE, G_PARAM_READWRITE);
-  gimp_procedure_add_int_argument (procedure, "count", _("_Number of images"),
-                                   _("How many images to make; each becomes "
-                                     "a layer"),
-                                   1, 64, 1, G_PARAM_READWRITE);
+  arguments_add_sampling (procedure);
+  arguments_add_seed_count (procedure);
   return procedure;
 }
 
