@@ -156,7 +156,8 @@ static void norm(uvit_workspace *w, int n, float *out, const float *in,
                  const float *nw, const float *nb)
 {
     const size_t img = (size_t)w->S * w->D;
-    rows_job j = { in, NULL, out, img, img, w->D, w->S, n, w->D, nw, nb };
+    rows_job j = { .in = in, .out = out, .img = img, .out_img = img, .ldo = w->D, .rows = w->S,
+                   .images = n, .d = w->D, .w = nw, .b = nb };
     team_run(w->team, rows_region, &j);
 }
 
@@ -167,24 +168,31 @@ static void block_forward(uvit_workspace *w, int n, const uvit_block *b,
     const int S = w->S, D = w->D;
     const size_t img = (size_t)S * D;
     if (skip) {
-        rows_job cat = { w->x, skip, w->wide, img, (size_t)S * 2 * D, 2 * D, S, n, D,
-                         NULL, NULL };
+        rows_job cat = { .in = w->x, .skip = skip, .out = w->wide, .img = img,
+                         .out_img = (size_t)S * 2 * D, .ldo = 2 * D, .rows = S, .images = n,
+                         .d = D };
         team_run(w->team, rows_region, &cat);
-        run_gemm(w, (gemm_job){ w->wide, 2 * D, (size_t)S * 2 * D, w->x, D, img,
-                                b->skip_w, b->skip_b, 2 * D, D, S, n, 0, 0 });
+        run_gemm(w, (gemm_job){ .in = w->wide, .ldi = 2 * D, .in_img = (size_t)S * 2 * D,
+                                .out = w->x, .ldo = D, .out_img = img, .w = b->skip_w,
+                                .b = b->skip_b, .n_in = 2 * D, .n_out = D, .rows = S,
+                                .images = n });
     }
     norm(w, n, w->h, w->x, b->norm1_w, b->norm1_b);
-    run_gemm(w, (gemm_job){ w->h, D, img, w->qkv, 3 * D, 3 * img, b->qkv_w,
-                            b->qkv_b, D, 3 * D, S, n, 0, 0 });
+    run_gemm(w, (gemm_job){ .in = w->h, .ldi = D, .in_img = img, .out = w->qkv, .ldo = 3 * D,
+                            .out_img = 3 * img, .w = b->qkv_w, .b = b->qkv_b, .n_in = D,
+                            .n_out = 3 * D, .rows = S, .images = n });
     attn_job aj = { w, n };
     team_run(w->team, attn_region, &aj);
-    run_gemm(w, (gemm_job){ w->att, D, img, w->x, D, img, b->proj_w, b->proj_b,
-                            D, D, S, n, 1, 0 });
+    run_gemm(w, (gemm_job){ .in = w->att, .ldi = D, .in_img = img, .out = w->x, .ldo = D,
+                            .out_img = img, .w = b->proj_w, .b = b->proj_b, .n_in = D,
+                            .n_out = D, .rows = S, .images = n, .accumulate = 1 });
     norm(w, n, w->h, w->x, b->norm2_w, b->norm2_b);
-    run_gemm(w, (gemm_job){ w->h, D, img, w->wide, w->Hd, (size_t)S * w->Hd,
-                            b->fc1_w, b->fc1_b, D, w->Hd, S, n, 0, 1 });
-    run_gemm(w, (gemm_job){ w->wide, w->Hd, (size_t)S * w->Hd, w->x, D, img,
-                            b->fc2_w, b->fc2_b, w->Hd, D, S, n, 1, 0 });
+    run_gemm(w, (gemm_job){ .in = w->h, .ldi = D, .in_img = img, .out = w->wide, .ldo = w->Hd,
+                            .out_img = (size_t)S * w->Hd, .w = b->fc1_w, .b = b->fc1_b,
+                            .n_in = D, .n_out = w->Hd, .rows = S, .images = n, .gelu = 1 });
+    run_gemm(w, (gemm_job){ .in = w->wide, .ldi = w->Hd, .in_img = (size_t)S * w->Hd,
+                            .out = w->x, .ldo = D, .out_img = img, .w = b->fc2_w, .b = b->fc2_b,
+                            .n_in = w->Hd, .n_out = D, .rows = S, .images = n, .accumulate = 1 });
 }
 
 /* The time token of one image: sinusoid, through the time MLP if any. */
@@ -209,8 +217,10 @@ static void embed(uvit_workspace *w, int n, const float *x, const float *tau,
     const dctdiff_model *m = w->m;
     const int S = w->S, D = w->D, E = w->E;
     const size_t img = (size_t)S * D;
-    run_gemm(w, (gemm_job){ x, w->K, (size_t)w->T * w->K, w->x + (size_t)E * D, D,
-                            img, m->proj_w, m->proj_b, w->K, D, w->T, n, 0, 0 });
+    run_gemm(w, (gemm_job){ .in = x, .ldi = w->K, .in_img = (size_t)w->T * w->K,
+                            .out = w->x + (size_t)E * D, .ldo = D, .out_img = img,
+                            .w = m->proj_w, .b = m->proj_b, .n_in = w->K, .n_out = D,
+                            .rows = w->T, .images = n });
     for (int i = 0; i < n; i++) {
         float *xi = w->x + i * img;
         if (E == 2)
@@ -235,11 +245,13 @@ static void network(uvit_workspace *w, int n, const float *x, const float *tau,
     block_forward(w, n, &m->mid_block, NULL);
     for (int i = 0; i < half; i++)
         block_forward(w, n, &m->out_blocks[i], w->skips + (half - 1 - i) * batch);
-    rows_job fin = { w->x + (size_t)E * D, NULL, w->h, img, img, D, w->T, n, D,
-                     m->norm_w, m->norm_b };
+    rows_job fin = { .in = w->x + (size_t)E * D, .out = w->h, .img = img, .out_img = img,
+                     .ldo = D, .rows = w->T, .images = n, .d = D, .w = m->norm_w,
+                     .b = m->norm_b };
     team_run(w->team, rows_region, &fin);
-    run_gemm(w, (gemm_job){ w->h, D, img, eps, w->K, (size_t)w->T * w->K, m->dec_w,
-                            m->dec_b, D, w->K, w->T, n, 0, 0 });
+    run_gemm(w, (gemm_job){ .in = w->h, .ldi = D, .in_img = img, .out = eps, .ldo = w->K,
+                            .out_img = (size_t)w->T * w->K, .w = m->dec_w, .b = m->dec_b,
+                            .n_in = D, .n_out = w->K, .rows = w->T, .images = n });
 }
 
 /* ------------------------------------------------------------------------ */
