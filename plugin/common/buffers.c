@@ -134,7 +134,7 @@ read_rows (void          *user,
   RowBuffers *b = user;
 
   gegl_buffer_get (b->src, GEGL_RECTANGLE (0, y0, rows->width, y1 - y0), 1.0,
-                   b->fmt.format, rows->data, rows->stride, GEGL_ABYSS_CLAMP);
+                   b->fmt.write_format, rows->data, rows->stride, GEGL_ABYSS_CLAMP);
   return DCTDIFF_OK;
 }
 
@@ -166,7 +166,7 @@ buffers_upscale (GeglBuffer                   *src,
     .dst_w    = dst_w,
     .dst_h    = dst_h,
     .channels = fmt.channels,
-    .src_type = DCTDIFF_PIXEL_F32,
+    .src_type = fmt.write_type,
     .dst_type = fmt.write_type,
     .read     = read_rows,
     .write    = write_rows,
@@ -174,7 +174,7 @@ buffers_upscale (GeglBuffer                   *src,
   };
   dctdiff_error          err;
 
-  b.dst = gegl_buffer_new (GEGL_RECTANGLE (0, 0, dst_w, dst_h), fmt.format);
+  b.dst = gegl_buffer_new (GEGL_RECTANGLE (0, 0, dst_w, dst_h), fmt.write_format);
   if (dctdiff_upscale_rows (&stream, params, &err) != DCTDIFF_OK)
     {
       g_propagate_error (error, errors_from_engine (_("DCT upscaling failed"), &err));

@@ -1,11 +1,12 @@
 /* buffers.h - pixels between GEGL buffers and the engine.
  *
- * Pixels are read as float in the drawable's own colour space with its
- * perceptual (gamma) TRC, so the engine sees the same numbers the CLI reads
- * from a PNG.  Results are written as float too, except into 8-bit
- * perceptual layers: those get the engine's own 8-bit output, so GIMP and
- * the CLI agree to the last bit (the paper method truncates as the official
- * code does, which float plus GEGL's rounding would not). */
+ * Pixels travel in the drawable's own colour space with its perceptual
+ * (gamma) TRC: as the layer's own bytes for 8-bit perceptual layers, the
+ * bytes the CLI reads from and writes to a PNG, and as float otherwise.  So
+ * GIMP and the CLI agree to the last bit: no conversion moves an 8-bit value
+ * by a rounding (babl's u8 -> float with alpha need not be exact), which the
+ * paper method, truncating as the official code does, would turn into a
+ * level.  The float format alone serves previews. */
 #ifndef DCTDIFF_BUFFERS_H
 #define DCTDIFF_BUFFERS_H
 
@@ -15,9 +16,9 @@
 
 typedef struct
 {
-  const Babl        *format;       /* read: float, perceptual, own space */
-  const Babl        *write_format; /* write: the same, or 8-bit */
-  dctdiff_pixel_type write_type;
+  const Babl        *format;       /* float, perceptual, own space: previews */
+  const Babl        *write_format; /* what the engine reads and writes: the same, or 8-bit */
+  dctdiff_pixel_type write_type;   /* write_format's pixel type */
   int                channels;     /* 1..4, as dctdiff_image counts them */
 } BuffersFormat;
 
