@@ -123,8 +123,8 @@ typedef enum {
      * spectral; below x2, spectral.  Assumes a bicubic-shrunk source. */
     DCTDIFF_UPSCALE_LEARNED,
     /* Learned plus the luma residual of a small convolutional network on the
-     * source's luma (about 6 k weights, trained on photos), built into the
-     * library; x2 natively, other factors as learned (the same size rule). */
+     * source's luma (about 30 k weights, trained on photos), built into the
+     * library; x2 and x4 natively, other sizes by learned's size rule. */
     DCTDIFF_UPSCALE_LEARNED_CNN,
     DCTDIFF_UPSCALE_COUNT_
 } dctdiff_upscale_method;

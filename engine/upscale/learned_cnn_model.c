@@ -13,19 +13,45 @@
 #define FORMAT "dctdiff-learned-upscale"
 #define LAYOUT "cnn-residual"
 
-/* The built-in file (learned_weights.S). */
+/* The built-in files (learned_weights.S). */
 extern const unsigned char dd_learned_cnn_x2[], dd_learned_cnn_x2_end[];
+extern const unsigned char dd_learned_cnn_x4[], dd_learned_cnn_x4_end[];
+
+static const struct {
+    int factor;
+    const char *name;
+    const unsigned char *data, *end;
+} builtin[] = {
+    { 2, "learned-cnn-x2.safetensors", dd_learned_cnn_x2, dd_learned_cnn_x2_end },
+    { 4, "learned-cnn-x4.safetensors", dd_learned_cnn_x4, dd_learned_cnn_x4_end },
+};
+
+#define BUILTIN_COUNT ((int)(sizeof builtin / sizeof builtin[0]))
+
+static int builtin_index(int factor)
+{
+    for (int i = 0; i < BUILTIN_COUNT; i++)
+        if (builtin[i].factor == factor)
+            return i;
+    return -1;
+}
 
 int cnn_model_has(int factor)
 {
-    return factor == 2;
+    return builtin_index(factor) >= 0;
 }
 
 dctdiff_status cnn_model_load(int factor, cnn_model *m, dctdiff_error *err)
 {
-    (void)factor;  /* cnn_model_has admits 2 alone */
-    return cnn_model_parse("learned-cnn-x2.safetensors", dd_learned_cnn_x2,
-                           (size_t)(dd_learned_cnn_x2_end - dd_learned_cnn_x2), m, err);
+    int i = builtin_index(factor);
+    dctdiff_status st = cnn_model_parse(builtin[i].name, builtin[i].data,
+                                        (size_t)(builtin[i].end - builtin[i].data), m, err);
+    if (st == DCTDIFF_OK && m->factor != factor) {
+        cnn_model_free(m);
+        return dd_fail(err, DCTDIFF_E_FORMAT, "%s: metadata factor is %d, expected %d",
+                       builtin[i].name, m->factor, factor);
+    }
+    return st;
 }
 
 static int round_up(int n)
@@ -91,8 +117,8 @@ static dctdiff_status parse(const char *label, const safetensors_file *f, cnn_mo
                        LAYOUT);
     m->factor = factor && strlen(factor) == 1 ? factor[0] - '0' : 0;
     if (!cnn_model_has(m->factor))
-        return dd_fail(err, DCTDIFF_E_FORMAT, "%s: metadata factor is %s, expected 2", label,
-                       factor ? factor : "missing");
+        return dd_fail(err, DCTDIFF_E_FORMAT, "%s: metadata factor is %s, expected 2 or 4",
+                       label, factor ? factor : "missing");
     dctdiff_status st = DCTDIFF_OK;
     int in = 1;
     char name[32];

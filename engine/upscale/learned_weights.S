@@ -7,8 +7,8 @@
     .balign 16
     .globl dd_learned_x2, dd_learned_x2_end, dd_learned_x4, dd_learned_x4_end
     .hidden dd_learned_x2, dd_learned_x2_end, dd_learned_x4, dd_learned_x4_end
-    .globl dd_learned_cnn_x2, dd_learned_cnn_x2_end
-    .hidden dd_learned_cnn_x2, dd_learned_cnn_x2_end
+    .globl dd_learned_cnn_x2, dd_learned_cnn_x2_end, dd_learned_cnn_x4, dd_learned_cnn_x4_end
+    .hidden dd_learned_cnn_x2, dd_learned_cnn_x2_end, dd_learned_cnn_x4, dd_learned_cnn_x4_end
 dd_learned_x2:
     .incbin "learned-x2.safetensors"
 dd_learned_x2_end:
@@ -20,4 +20,8 @@ dd_learned_x4_end:
 dd_learned_cnn_x2:
     .incbin "learned-cnn-x2.safetensors"
 dd_learned_cnn_x2_end:
+    .balign 16
+dd_learned_cnn_x4:
+    .incbin "learned-cnn-x4.safetensors"
+dd_learned_cnn_x4_end:
     .section .note.GNU-stack, "", @progbits

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """crop_compare.py - the picture of docs/learned-crop.png: one crop of a
 benchmark photo shrunk x4 by PIL's bicubic, enlarged back by bicubic,
-Lanczos-3 (ImageMagick), spectral and learned, beside the original; each
-panel magnified x2 without smoothing and labelled.
+Lanczos-3 (ImageMagick), spectral, learned and learned-cnn, beside the
+original; each panel magnified x2 without smoothing and labelled.
 
 Usage: crop_compare.py LIBDCTDIFF.so PHOTO.png OUT.png [--box X Y W H] [--scale 4]
 """
@@ -39,6 +39,7 @@ def main():
             ('Lanczos-3', lanczos3(lr, w, h, tmp)),
             ('spectral', lib.upscale(lr, w, h, method='spectral')),
             ('learned', lib.upscale(lr, w, h, method='learned')),
+            ('learned-cnn', lib.upscale(lr, w, h, method='learned-cnn')),
             ('original', hr),
         ]
     x, y, cw, ch = args.box

@@ -132,13 +132,16 @@ def main():
     ap.add_argument('--licence', required=True, help='licence of the weights, for the metadata')
     args = ap.parse_args()
     torch.set_num_threads(1)
+    ck = torch.load(args.checkpoint, weights_only=False) if os.path.exists(
+        args.checkpoint) else None
+    if ck:  # the checkpoint's network, whatever --width and --kernels say
+        args.width, args.kernels = ck['width'], ','.join(map(str, ck['kernels']))
     kernels = [int(k) for k in args.kernels.split(',')]
     net = cnn_reference.Net(args.factor, args.width, kernels)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     step, rng = 0, random.Random(args.factor)
     torch.manual_seed(args.factor)
-    if os.path.exists(args.checkpoint):
-        ck = torch.load(args.checkpoint, weights_only=False)
+    if ck:
         net.load_state_dict(ck['model'])
         opt.load_state_dict(ck['optimiser'])
         step = ck['step']
