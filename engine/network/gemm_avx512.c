@@ -50,22 +50,53 @@ static float *thread_pack_block(void)
     return pack_block;
 }
 
+/* r[i] <- column i of the 16 x 16 block whose rows are r[0..15]: pairs,
+ * then quads within 128-bit lanes, then lanes. */
+AVX512 static void transpose16(__m512 r[16])
+{
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int h = 0; h < 16; h += 8)
+        for (int i = 0; i < 4; i++) {
+            t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+            t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+        }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+}
+
 /* Panel layout: panel q holds columns q*NR .. q*NR+NR-1, k-major; columns
- * past n are zero.  B stored [n, k] is transposed into it 16 columns at a
- * time by gathers (a scalar transpose took a third of a forward pass). */
+ * past n are zero.  B stored [n, k] is transposed into it in 16 x 16
+ * blocks in registers (a scalar transpose took a third of a forward pass,
+ * gathers a tenth). */
 AVX512 static void pack_b_nt(float *pb, const float *b, int ldb, int kc, int nc)
 {
-    const __m512i rows = _mm512_mullo_epi32(
-        _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-        _mm512_set1_epi32(ldb));
     for (int q = 0; q < nc; q += 16) {
         float *panel = pb + (size_t)(q / NR * NR) * kc + q % NR;
         const int cols = nc - q < 16 ? nc - q : 16;
-        const __mmask16 mask = cols == 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-        const float *src = b + (size_t)q * ldb;
-        for (int p = 0; p < kc; p++)
-            _mm512_store_ps(panel + p * NR, _mm512_mask_i32gather_ps(
-                _mm512_setzero_ps(), mask, rows, src + p, 4));
+        for (int p = 0; p < kc; p += 16) {
+            const int deep = kc - p < 16 ? kc - p : 16;
+            const __mmask16 mask = deep == 16 ? 0xFFFF : (__mmask16)((1u << deep) - 1);
+            __m512 r[16];
+#pragma GCC unroll 16
+            for (int j = 0; j < 16; j++)
+                r[j] = j < cols ? _mm512_maskz_loadu_ps(mask, b + (size_t)(q + j) * ldb + p)
+                                : _mm512_setzero_ps();
+            transpose16(r);
+            for (int t = 0; t < deep; t++)
+                _mm512_store_ps(panel + (size_t)(p + t) * NR, r[t]);
+        }
     }
     if (nc % NR && nc % NR <= 16)   /* the second half of a last, short panel */
         for (int p = 0; p < kc; p++)
