@@ -286,6 +286,8 @@ def train(args):
     budget = args.budget_min * 60.0
     cpu_budget = args.budget_cpu_min * 60.0
     start_step, t_loop, cpu_loop = step, time.time(), time.process_time()
+    # CPU minutes of the whole run across resumed segments, for the SWD-vs-CPU curve
+    cpu_before = history[-1].get("cpu_total_min", 0.0) if history else 0.0
     os.makedirs(args.out, exist_ok=True)
     ckpt = os.path.join(args.out, "checkpoint")
     t_saved = t_loop
@@ -318,7 +320,8 @@ def train(args):
             now = time.time()
             rec = {"step": step, "loss": run_loss.item() / run_n,
                    "samples_per_s": seen / (now - t_log), "minutes": (now - t_loop) / 60.0,
-                   "lr": opt.param_groups[0]["lr"]}
+                   "lr": opt.param_groups[0]["lr"],
+                   "cpu_total_min": cpu_before + (time.process_time() - cpu_loop) / 60.0}
             history.append(rec)
             print(f"step {step:7d}  loss {rec['loss']:.4f}  {rec['samples_per_s']:8.0f} samples/s"
                   f"  {rec['minutes']:6.2f} min  lr {rec['lr']:.2e}", flush=True)
