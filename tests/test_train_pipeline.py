@@ -86,6 +86,21 @@ def v_weight_rescales_each_sample():
           f"noise {got['noise']:.3f})")
 
 
+def flip_matches_mirrored_images(images):
+    """The token-space left-right flip of training augmentation is exactly
+    the tokens of the mirrored images, for every layout train.py makes."""
+    mirrored = np.ascontiguousarray(images[:, :, ::-1])
+    for chroma, block, m in (("420", 2, 4), ("444", 2, 4), ("444", 4, 10)):
+        cfg = {"block_size": block, "low_freqs": m, "eta": 254.0, "chroma": chroma,
+               "resolution": SIZE}
+        tok, val, sign = train.flip_tables(cfg)
+        flipped = torch.from_numpy(train.tokenize_cfg(images, cfg))[:, tok][:, :, val] * sign
+        want = torch.from_numpy(train.tokenize_cfg(mirrored, cfg))
+        err = float((flipped - want).abs().max())
+        check(err < 1e-5 * float(want.abs().max()),
+              f"token flip = tokens of the mirror image, {chroma} B={block} m={m} (max {err:.2g})")
+
+
 def engine_matches_reference(dctdiff, tmp, model):
     """The C engine loads the export and samples what PyTorch samples."""
     net, meta = evaluate.load_model(model)
@@ -124,6 +139,7 @@ def main():
               "the pack is byte-identical when rebuilt")
         images = dataset.Pack(pack)
         check(images.images.shape == (48, SIZE, SIZE, 3), "the pack holds every image")
+        flip_matches_mirrored_images(images.images)
 
         st_path = os.path.join(tmp, "stats.json")
         stats.main([pack, "--block-size", "2", "--chroma", "420", "--out", st_path])
