@@ -9,6 +9,7 @@
 #include <libgimp/gimpui.h>
 #include <glib/gi18n-lib.h>
 
+#include "choice-combos.h"
 #include "model-chooser.h"
 #include "models.h"
 #include "seed-row.h"
@@ -133,6 +134,7 @@ reimagine_dialog_run (GimpProcedure       *procedure,
   content = GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog)));
 
   gtk_box_pack_start (content, model_chooser_new (config, models, NULL), FALSE, FALSE, 0);
+  choice_combos (GIMP_PROCEDURE_DIALOG (dialog), "mode", "sampler", NULL);
   gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog), "strength", 1.0);
   gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog), "steps", 1.0);
   gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog), "model", "mode", "strength",

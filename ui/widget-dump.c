@@ -1,5 +1,6 @@
 /* widget-dump.c - see widget-dump.h.  One line per widget: depth, type,
- * widget name and any visible text. */
+ * widget name and any visible text; under an entry (a spin button too) a
+ * line "=value" with the text typed in it. */
 #include "widget-dump.h"
 
 static void dump_widget (GtkWidget *widget, gpointer data);
@@ -41,6 +42,10 @@ dump_widget (GtkWidget *widget, gpointer data)
                           G_OBJECT_TYPE_NAME (widget),
                           gtk_widget_get_name (widget), text ? text : "");
   g_free (text);
+  if (GTK_IS_ENTRY (widget))
+    g_string_append_printf (d->out, "%d =value %s %s\n", d->depth + 1,
+                            gtk_widget_get_name (widget),
+                            gtk_entry_get_text (GTK_ENTRY (widget)));
   if (GTK_IS_CONTAINER (widget))
     {
       d->depth++;
@@ -49,20 +54,25 @@ dump_widget (GtkWidget *widget, gpointer data)
     }
 }
 
-static gboolean
-write_dump (gpointer data)
+static void
+write_dump (GtkWidget *window, const gchar *suffix)
 {
-  GtkWidget   *window = data;
-  const gchar *name   = g_object_get_data (G_OBJECT (window), "dctdiff-dump-name");
-  gchar       *file   = g_strconcat (name, ".txt", NULL);
-  gchar       *path   = g_build_filename (g_getenv ("DCTDIFF_WIDGET_DUMP"), file, NULL);
-  Dump         d      = { g_string_new (NULL), 0 };
+  const gchar *name = g_object_get_data (G_OBJECT (window), "dctdiff-dump-name");
+  gchar       *file = g_strconcat (name, suffix, ".txt", NULL);
+  gchar       *path = g_build_filename (g_getenv ("DCTDIFF_WIDGET_DUMP"), file, NULL);
+  Dump         d    = { g_string_new (NULL), 0 };
 
   dump_widget (window, &d);
   g_file_set_contents (path, d.out->str, -1, NULL);
   g_string_free (d.out, TRUE);
   g_free (path);
   g_free (file);
+}
+
+static gboolean
+write_shown (gpointer window)
+{
+  write_dump (window, "");
   g_object_unref (window);
   return G_SOURCE_REMOVE;
 }
@@ -71,7 +81,14 @@ static void
 window_mapped (GtkWidget *window)
 {
   /* After the first frame, so late-built parts of the dialog are in. */
-  g_timeout_add (500, write_dump, g_object_ref (window));
+  g_timeout_add (500, write_shown, g_object_ref (window));
+}
+
+/* What the user left in the fields, for tests that type into them. */
+static void
+window_unmapped (GtkWidget *window)
+{
+  write_dump (window, "-closed");
 }
 
 void
@@ -83,4 +100,5 @@ widget_dump_on_map (GtkWidget   *window,
   g_object_set_data_full (G_OBJECT (window), "dctdiff-dump-name",
                           g_strdup (name), g_free);
   g_signal_connect (window, "map", G_CALLBACK (window_mapped), NULL);
+  g_signal_connect (window, "unmap", G_CALLBACK (window_unmapped), NULL);
 }

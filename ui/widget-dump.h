@@ -8,7 +8,8 @@
 
 #include <gtk/gtk.h>
 
-/* Writes <folder>/<name>.txt when the window is first mapped. */
+/* Writes <folder>/<name>.txt when the window is first mapped, and
+ * <folder>/<name>-closed.txt when it closes. */
 void widget_dump_on_map (GtkWidget   *window,
                          const gchar *name);
 

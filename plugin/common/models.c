@@ -74,6 +74,7 @@ entry_for (const gchar *path)
       e->name       = g_strdup (info.name ? info.name : "");
       e->resolution = info.resolution;
       e->classes    = info.num_classes;
+      e->steps      = info.default_steps;
       dctdiff_model_free (m);
     }
   if (! e->name || ! *e->name)

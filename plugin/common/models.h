@@ -21,6 +21,7 @@ typedef struct
   gchar *name;       /* the model's own name (a .pth: its checkpoint), or the file name */
   int    resolution; /* native size, 0 when the file could not be read */
   int    classes;    /* 0 = unconditional */
+  int    steps;      /* the model's default network evaluations, 0 when unread */
 } ModelEntry;
 
 /* Installed models, sorted by folder then file name; free with

@@ -2,7 +2,10 @@
 
   - English: the upscale and generate dialogs open from Python-Fu in
     interactive mode; screenshots are saved and the widgets the plug-in
-    lists (DCTDIFF_WIDGET_DUMP) must include the expected ones.
+    lists (DCTDIFF_WIDGET_DUMP) must include the expected ones.  The size
+    fields show the real result (the upscale's 2x size, the model's native
+    size and default steps), and a width typed into the upscale dialog
+    moves its height and factor with it.
   - Undo: on a displayed image, an upscale is undone with Ctrl+Z in the
     image window; the image must come back exactly.
   - German: with a de_DE locale the dialogs show translated labels.
@@ -12,6 +15,7 @@ Screenshots go to $DCTDIFF_SCREENSHOTS (meson sets build/tests/gimp/screenshots;
 docs/ holds copies).
 
 Usage: test_ui.py PLUGIN_DIR [CLI]"""
+import json
 import os
 import re
 import shutil
@@ -50,8 +54,9 @@ image = Gimp.file_load(Gimp.RunMode.NONINTERACTIVE, Gio.File.new_for_path(SRC))
 Gimp.Display.new(image)
 interactive("plug-in-dctdiff-upscale", image=image, drawables=image.get_layers())
 # A fresh profile has no last values, so these reach the dialog: enough work
-# for the progress window to stay up until the test presses Stop.
-status = interactive("plug-in-dctdiff-generate", steps=1000, count=8)
+# for the progress window to stay up until the test presses Stop (or 0, the
+# model's default, which the dialog shows as the model's number).
+status = interactive("plug-in-dctdiff-generate", steps=STEPS, count=8)
 with open(STATUS, "w") as f:
     f.write("%s %d\n" % (status, len(Gimp.get_images())))
 '''
@@ -128,7 +133,72 @@ def names(dump_path):
         return {line.split()[2] for line in f}
 
 
-def show_dialogs(gimp, display, titles, lang_env, tag, expect):
+def values(dump_path):
+    """What the entries show: by widget name, and by the label of the widget
+    that draws its own (a GIMP spin scale)."""
+    got, label = {}, None
+    with open(dump_path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) > 2 and parts[1] == "=value":
+                got[parts[2]] = " ".join(parts[3:])
+                if label:
+                    got[label] = " ".join(parts[3:])
+            label = " ".join(parts[3:]).replace("_", "") if len(parts) > 3 else None
+    return got
+
+
+def model_meta(path, key):
+    """A number from a model file's metadata."""
+    with open(path, "rb") as f:
+        header = json.loads(f.read(int.from_bytes(f.read(8), "little")))
+    return int(header["__metadata__"][key])
+
+
+def window_height(display, win):
+    out = subprocess.run(["xdotool", "getwindowgeometry", win], env={"DISPLAY": display},
+                         stdout=subprocess.PIPE, text=True).stdout
+    found = re.search(r"Geometry: (\d+)x(\d+)", out)
+    return int(found.group(2)) if found else None
+
+
+def check_sizes(tag, dialog, dump, steps):
+    """The size fields and steps show real numbers, never 0."""
+    got = values(dump)
+    if dialog == "upscale":
+        shown = (got.get("dctdiff-width"), got.get("dctdiff-height"))
+        check(shown == ("400", "300"), f"{tag} upscale: a 200x150 image x2 shows 400 x 300 ({shown})")
+    else:
+        native = str(model_meta(FIXTURE_MODEL, "dct.resolution"))
+        shown = (got.get("dctdiff-width"), got.get("dctdiff-height"))
+        check(shown == (native, native), f"{tag} generate: shows the native size {native} ({shown})")
+        want = str(steps or model_meta(FIXTURE_MODEL, "sampler.steps"))
+        label = [k for k in got if k in ("Steps", "Schritte")]
+        check(label and got[label[0]] == want,
+              f"{tag} generate: Steps shows {want} ({label and got[label[0]]})")
+
+
+def type_width(display, win, dumps, proc):
+    """Types 500 into the upscale dialog's Width: height and factor follow."""
+    xdo(display, "windowfocus", "--sync", win)
+    xdo(display, "key", "--clearmodifiers", "alt+w")
+    xdo(display, "key", "--clearmodifiers", "ctrl+a")
+    xdo(display, "type", "500")
+    xdo(display, "key", "--clearmodifiers", "Tab")
+    time.sleep(0.5)
+    xdo(display, "key", "--clearmodifiers", "Escape")
+    closed = os.path.join(dumps, "upscale-closed.txt")
+    if not wait_file(closed, proc, 30):
+        check(False, "en upscale: widget list written on close")
+        return
+    time.sleep(0.5)
+    got = values(closed)
+    shown = (got.get("dctdiff-width"), got.get("dctdiff-height"), got.get("Scale factor"))
+    check(shown[:2] == ("500", "375") and shown[2] and float(shown[2]) == 2.5,
+          f"en upscale: width 500 moves height and factor to 375 and 2.5 {shown}")
+
+
+def show_dialogs(gimp, display, titles, lang_env, tag, expect, steps):
     """Opens both dialogs and checks them; in English also starts sampling
     and stops it with the progress window's Stop button."""
     dumps = gimp.path(f"dump-{tag}")
@@ -137,7 +207,7 @@ def show_dialogs(gimp, display, titles, lang_env, tag, expect):
     write_test_png(src, 200, 150, "RGB")
     env = dict(lang_env, DISPLAY=display, DCTDIFF_WIDGET_DUMP=dumps)
     proc = gimp.start("python-fu-eval",
-                      f"SRC = {src!r}\nSTATUS = {status!r}\n" + OPEN_DIALOGS,
+                      f"SRC = {src!r}\nSTATUS = {status!r}\nSTEPS = {steps}\n" + OPEN_DIALOGS,
                       gui=True, env=env)
     try:
         for dialog, title in titles.items():
@@ -148,6 +218,12 @@ def show_dialogs(gimp, display, titles, lang_env, tag, expect):
             dump = os.path.join(dumps, f"{dialog}.txt")
             wait_file(dump, proc, 30)
             time.sleep(1.0)  # let the preview render before the picture
+            height = window_height(display, win)
+            print(f"{tag} {dialog} dialog: {height} px tall")
+            # 3.2's radio frames for short choice lists made it 803 px.
+            if dialog == "upscale":
+                check(height and height <= 720,
+                      f"{tag} upscale: the dialog fits a laptop screen ({height} px)")
             subprocess.run(["import", "-window", win,
                             os.path.join(shots, f"{dialog}-dialog-{tag}.png")],
                            env={"DISPLAY": display}, check=False)
@@ -157,6 +233,7 @@ def show_dialogs(gimp, display, titles, lang_env, tag, expect):
                     check(text in got_labels, f"{tag} {dialog}: shows {text!r}")
                 for name in expect[dialog].get("names", []):
                     check(name in got_names, f"{tag} {dialog}: has widget {name}")
+                check_sizes(tag, dialog, dump, steps)
                 if dialog == "generate":
                     # The chosen model was read: it shows its native size, in
                     # every locale (a decimal comma once made it unreadable).
@@ -168,6 +245,8 @@ def show_dialogs(gimp, display, titles, lang_env, tag, expect):
             if dialog == "generate" and tag == "en":
                 xdo(display, "key", "--clearmodifiers", "alt+o")
                 stop_sampling(display, proc, dumps, status)
+            elif dialog == "upscale" and tag == "en":
+                type_width(display, win, dumps, proc)
             else:
                 xdo(display, "key", "--clearmodifiers", "Escape")
         proc.wait(timeout=120)
@@ -247,7 +326,7 @@ try:
     shutil.copy(FIXTURE_MODEL, os.path.join(gimp.user_models(), "tiny-test.safetensors"))
 
     show_dialogs(gimp, display, {"upscale": "^DCT Upscale$", "generate": "^DCTdiff Generate$"},
-                 {}, "en", EXPECT_EN)
+                 {}, "en", EXPECT_EN, 1000)
     undo_test(gimp, display)
 
     locales = gimp.path("locales")
@@ -259,7 +338,7 @@ try:
         show_dialogs(gimp, display,
                      {"upscale": "^DCT-Hochskalierung$", "generate": "^DCTdiff-Generierung$"},
                      {"LOCPATH": locales, "LANG": "de_DE.UTF-8", "LANGUAGE": "de"},
-                     "de", EXPECT_DE)
+                     "de", EXPECT_DE, 0)
     print(f"screenshots: {shots}")
 finally:
     gimp.close()
