@@ -223,7 +223,7 @@ static int forward(bench *b, int threads, double *secs, double *cpu, dctdiff_err
     const float tau = 500.0f;
     const int label = 0;
     const double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-    if (uvit_forward(b->ws[threads], 1, b->x, &tau, m->info.num_classes ? &label : NULL,
+    if (uvit_forward(b->ws[threads], UVIT_WHOLE, 1, b->x, &tau, m->info.num_classes ? &label : NULL,
                      b->eps, err) != DCTDIFF_OK)
         return 0;
     *secs = now() - t0;
