@@ -21,6 +21,7 @@ typedef struct {
     dctdiff_load_params load;
     cli_sampling_opts gen;
     int class_label, preview_every;
+    int cache_interval, cache_depth;   /* 0: the library's default (off, its depth) */
     double snr_scale, upscale;
 } generate_opts;
 
@@ -54,8 +55,14 @@ static void usage(FILE *fp)
           "      --init-noise=FILE  starting noise, float32 .npy of shape (tokens, dim)\n"
           "                         or (count, tokens, dim), instead of the seed's\n"
           "      --preview-every=K  every K network evaluations save the current estimate\n"
-          "      --preview-dir=DIR  ... into DIR as preview-SAMPLE-STEP.png\n"
-          "  -t, --threads=N        worker threads, 0 = all cores (default 0)\n"
+          "      --preview-dir=DIR  ... into DIR as preview-SAMPLE-STEP.png\n", fp);
+    fprintf(fp, "      --cache-interval=N step caching: the whole network every N evaluations,\n"
+            "                         only its shallow blocks between (faster, less exact;\n"
+            "                         2..%d, default off; docs/generation.md)\n"
+            "      --cache-depth=K    shallow blocks a cached evaluation runs, 1 .. half the\n"
+            "                         model's depth (default %d)\n",
+            DCTDIFF_STEPS_MAX, DCTDIFF_CACHE_DEPTH_DEFAULT);
+    fputs("  -t, --threads=N        worker threads, 0 = all cores (default 0)\n"
           "  -q, --quiet            no progress bar, no seed line\n"
           "  -h, --help             show this help\n"
           "\n"
@@ -69,7 +76,8 @@ static void usage(FILE *fp)
 /* 0: run; 1: --help was printed; -1: usage error, reported. */
 static int parse(int argc, char **argv, generate_opts *o)
 {
-    enum { OPT_SNR = 256, OPT_CLASS, OPT_NOISE, OPT_PEVERY, OPT_PDIR, OPT_CONFIG };
+    enum { OPT_SNR = 256, OPT_CLASS, OPT_NOISE, OPT_PEVERY, OPT_PDIR, OPT_CONFIG,
+           OPT_CACHE_EVERY, OPT_CACHE_DEPTH };
     static const struct option longopts[] = {
         { "model", required_argument, NULL, 'm' },
         { "release", required_argument, NULL, 'r' },
@@ -82,6 +90,8 @@ static int parse(int argc, char **argv, generate_opts *o)
         { "init-noise", required_argument, NULL, OPT_NOISE },
         { "preview-every", required_argument, NULL, OPT_PEVERY },
         { "preview-dir", required_argument, NULL, OPT_PDIR },
+        { "cache-interval", required_argument, NULL, OPT_CACHE_EVERY },
+        { "cache-depth", required_argument, NULL, OPT_CACHE_DEPTH },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -112,6 +122,14 @@ static int parse(int argc, char **argv, generate_opts *o)
                               &o->preview_every);
             break;
         case OPT_PDIR: o->preview_dir = optarg; break;
+        case OPT_CACHE_EVERY:
+            r = cli_parse_int(CMD, "--cache-interval", optarg, 2, DCTDIFF_STEPS_MAX,
+                              &o->cache_interval);
+            break;
+        case OPT_CACHE_DEPTH:
+            r = cli_parse_int(CMD, "--cache-depth", optarg, 1, DCTDIFF_STEPS_MAX,
+                              &o->cache_depth);
+            break;
         case 'h': usage(stdout); return 1;
         default:
             if ((r = cli_sampling_parse(CMD, c, optarg, &o->gen)) > 0)
@@ -130,6 +148,10 @@ static int parse(int argc, char **argv, generate_opts *o)
     }
     if (!o->preview_every != !o->preview_dir) {
         cli_report(CMD, "--preview-every and --preview-dir go together");
+        return -1;
+    }
+    if (o->cache_depth && !o->cache_interval) {
+        cli_report(CMD, "--cache-depth needs --cache-interval");
         return -1;
     }
     return 0;
@@ -311,6 +333,9 @@ static int run(const void *opts, dctdiff_error *err)
     p.class_label = o->class_label;
     if (o->upscale > 0)
         p.upscale_factor = o->upscale;
+    p.cache_interval = o->cache_interval;
+    if (o->cache_depth)
+        p.cache_depth = o->cache_depth;
     int w, h;
     if (dctdiff_generate_size(s.model, &p, &w, &h, err) != DCTDIFF_OK ||
         cli_outputs_open(&s.out, o->out, count, "sample", w, h, 3, DCTDIFF_PIXEL_U8, err))

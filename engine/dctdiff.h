@@ -280,6 +280,8 @@ typedef struct dctdiff_model dctdiff_model;
 #define DCTDIFF_DEFAULT 0
 /* The most network evaluations one sampling run may take (steps). */
 #define DCTDIFF_STEPS_MAX 1000
+/* The shallow blocks a cached evaluation runs (dctdiff_generate_params). */
+#define DCTDIFF_CACHE_DEPTH_DEFAULT 1
 
 typedef enum {
     DCTDIFF_SAMPLER_DEFAULT = -1,   /* the model's default */
@@ -416,6 +418,16 @@ typedef struct {
     dctdiff_preview_fn preview;
     void *preview_user;
     int preview_every;       /* 0 = no previews */
+    /* Step caching (DeepCache on UViT's long skips; docs/generation.md has
+     * its measured speed and accuracy): of every cache_interval network
+     * evaluations of a batch, the first runs the whole network and keeps
+     * the input of its last cache_depth out-blocks; the others run only the
+     * first cache_depth in-blocks and those out-blocks, on the kept
+     * features.  An approximation: the images change.  0 (the default) or 1
+     * = off, else 2..DCTDIFF_STEPS_MAX; cache_depth 1..depth / 2 of the
+     * network, default DCTDIFF_CACHE_DEPTH_DEFAULT. */
+    int cache_interval;
+    int cache_depth;
 } dctdiff_generate_params;
 
 DCTDIFF_API void dctdiff_generate_params_init(dctdiff_generate_params *p);

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """CLI tests for `dctdiff generate` on the tiny fixture model
 (tests/fixtures/uvit_b2.safetensors): same bytes for any thread count,
-folders for several images, previews, starting noise from .npy, --upscale sizes, and clear
-errors for bad input.  Standard library only.
+folders for several images, previews, starting noise from .npy, --upscale sizes, step
+caching, and clear errors for bad input.  Standard library only.
 
     test_cli_generate.py DCTDIFF      (exit 0 = every case passed)"""
 import os
@@ -85,6 +85,16 @@ def main():
             check(read(p('fromnoise/sample-0000.png')) == read(p('fromnoise2/sample-0000.png')),
                   'with --init-noise the seed must not matter')
 
+        # step caching: other bytes than the plain run (a.png), the same on any thread count
+        r1 = run('-n', '5', '-s', '7', '-t', '1', '--cache-interval', '2', '-o', p('c1.png'))
+        r2 = run('-n', '5', '-s', '7', '-t', '2', '--cache-interval', '2', '--cache-depth', '1',
+                 '-o', p('c2.png'))
+        check(r1.returncode == 0 and r2.returncode == 0, '--cache-interval 2: ' + r1.stderr
+              + r2.stderr)
+        if r1.returncode == 0 and r2.returncode == 0 and os.path.exists(p('a.png')):
+            check(read(p('c1.png')) == read(p('c2.png')), 'cached: threads change the bytes')
+            check(read(p('c1.png')) != read(p('a.png')), '--cache-interval 2 changed nothing')
+
         bad = [
             (('--init-noise', p('shape.npy')), 1, 'shape', lambda: npy(p('shape.npy'), (256, 25))),
             (('--init-noise', p('f8.npy')), 1, 'float32', lambda: npy(p('f8.npy'), (256, 24), '<f8')),
@@ -96,6 +106,9 @@ def main():
             (('--preview-every', '2'), 2, 'preview-dir', None),
             (('-u', '65'), 2, '--upscale', None),
             (('-u', '0'), 2, '--upscale', None),
+            (('--cache-interval', '1'), 2, '--cache-interval', None),
+            (('--cache-depth', '1'), 2, 'needs --cache-interval', None),
+            (('--cache-interval', '2', '--cache-depth', '2'), 1, 'cache depth 2', None),
         ]
         for args, rc, phrase, prepare in bad:
             if prepare:

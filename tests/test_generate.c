@@ -2,7 +2,7 @@
  * seed gives the same bytes for any thread count and batch size, progress
  * and preview callbacks are called as documented, a cancel stops the run
  * without touching the caller's images, upscaled sizes equal sampling then
- * upscaling, and bad parameters are refused. */
+ * upscaling, step caching keeps its promises, and bad parameters are refused. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +255,92 @@ static void test_upscaled(const dctdiff_model *m)
     dctdiff_image_release(&rgba);
 }
 
+static double rms_diff(const float *a, const float *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+    return sqrt(s / (double)n);
+}
+
+static double rms_of(const float *a, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)a[i] * a[i];
+    return sqrt(s / (double)n);
+}
+
+/* Step caching: interval 1 is off, bit for bit; a run whose only
+ * evaluation is the first (always whole) one is the uncached run; longer
+ * runs differ from the uncached ones but stay within half the tokens' rms
+ * of them (a loose bound: bench_samplers measures the accuracy), with the
+ * same bytes for any batch and thread count. */
+static void test_cache(const dctdiff_model *m)
+{
+    const size_t len = token_floats(m) * 3;
+    dctdiff_generate_params p;
+    dctdiff_generate_params_init(&p);
+    CHECK(p.cache_interval == 0 && p.cache_depth == DCTDIFF_CACHE_DEPTH_DEFAULT,
+          "caching is on by default");
+    p.sampler = DCTDIFF_SAMPLER_DDIM;
+    p.steps = 1;
+    p.count = 3;
+    p.seed = 77;
+    float *off = tokens_for(m, &p);
+    p.cache_interval = 2;
+    float *on = tokens_for(m, &p);
+    CHECK(memcmp(off, on, sizeof(float) * len) == 0, "the first, whole evaluation differs");
+    free(off);
+    free(on);
+    for (int kind = 0; kind < DCTDIFF_SAMPLER_COUNT_; kind++) {
+        p.sampler = (dctdiff_sampler)kind;
+        p.steps = 12;
+        p.cache_interval = 0;
+        p.threads = 1;
+        p.batch = 3;
+        off = tokens_for(m, &p);
+        p.cache_interval = 1;
+        float *one = tokens_for(m, &p);
+        p.cache_interval = 2;
+        on = tokens_for(m, &p);
+        p.threads = 2;
+        p.batch = 2;
+        float *on2 = tokens_for(m, &p);
+        CHECK(memcmp(off, one, sizeof(float) * len) == 0, "sampler %d: interval 1 differs "
+              "from off", kind);
+        CHECK(memcmp(on, on2, sizeof(float) * len) == 0, "sampler %d: cached runs differ by "
+              "batch or threads", kind);
+        const double cached = rms_diff(on, off, len), size = rms_of(off, len);
+        printf("sampler %d: interval 2 is %.3g from the uncached run (token rms %.3g)\n",
+               kind, cached, size);
+        CHECK(cached > 0 && cached < 0.5 * size, "sampler %d: interval 2 is %g from the "
+              "uncached run (token rms %g)", kind, cached, size);
+        free(off);
+        free(one);
+        free(on);
+        free(on2);
+    }
+    dctdiff_error err = { 0 };
+    float *t = malloc(sizeof(float) * len);
+    dctdiff_model_info in;
+    dctdiff_model_get_info(m, &in);
+    dctdiff_generate_params_init(&p);
+    p.steps = 2;
+    const int bad[][2] = { { -1, 1 }, { DCTDIFF_STEPS_MAX + 1, 1 }, { 2, 0 },
+                           { 2, in.depth / 2 + 1 } };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        p.cache_interval = bad[i][0];
+        p.cache_depth = bad[i][1];
+        CHECK(dctdiff_generate_tokens(m, &p, t, &err) == DCTDIFF_E_ARG,
+              "cache interval %d, depth %d accepted", bad[i][0], bad[i][1]);
+    }
+    p.cache_interval = 1;   /* off: the depth does not matter */
+    CHECK(dctdiff_generate_tokens(m, &p, t, &err) == DCTDIFF_OK, "interval 1, depth %d: %s",
+          p.cache_depth, err.msg);
+    free(t);
+}
+
 static void test_refusals(const dctdiff_model *m, const dctdiff_model *cond)
 {
     dctdiff_image out[1];
@@ -376,6 +462,11 @@ int main(void)
         test_images(m);
         test_callbacks(m);
         test_upscaled(m);
+        test_cache(m);
+        dctdiff_model *trained = load("../weights/models/emoji32-tiny.safetensors");
+        if (trained)
+            test_cache(trained);
+        dctdiff_model_free(trained);
         test_refusals(m, cond);
         test_conditional(cond);
     }

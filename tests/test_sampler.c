@@ -213,7 +213,7 @@ static dctdiff_status net_eps(void *user, const float *x, double t, float *eps)
     float tau[8];
     for (int i = 0; i < e->n; i++)
         tau[i] = (float)(999.0 * t);
-    return uvit_forward(e->ws, e->n, x, tau, NULL, eps, NULL);
+    return uvit_forward(e->ws, UVIT_WHOLE, e->n, x, tau, NULL, eps, NULL);
 }
 
 static void test_against_pytorch(void)

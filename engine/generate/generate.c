@@ -28,6 +28,8 @@ void dctdiff_generate_params_init(dctdiff_generate_params *p)
         .count = 1,
         .class_label = -1,
         .upscale_factor = 1.0,
+        .cache_interval = 0,
+        .cache_depth = DCTDIFF_CACHE_DEPTH_DEFAULT,
     };
 }
 
@@ -84,12 +86,23 @@ static void noise_of_v(const vp_schedule *trained, double t, size_t n, const flo
         out[k] = sg * x[k] + a * out[k];
 }
 
+/* Which network pass evaluation g->evals of the batch makes (step caching:
+ * the whole network every cache_interval evaluations, from the first). */
+static uvit_pass pass_of(const gen_run *g)
+{
+    const int every = g->p->cache_interval;
+    if (every <= 1)
+        return UVIT_WHOLE;
+    return g->evals % every == 0 ? UVIT_KEEP_DEEP : UVIT_REUSE_DEEP;
+}
+
 static dctdiff_status eval_eps(void *user, const float *x, double t, float *eps)
 {
     gen_run *g = user;
     for (int i = 0; i < g->batch; i++)
         g->tau[i] = (float)(999.0 * t);
-    dctdiff_status s = uvit_forward(g->ws, g->batch, x, g->tau, g->labels, eps, g->err);
+    dctdiff_status s = uvit_forward(g->ws, pass_of(g), g->batch, x, g->tau, g->labels, eps,
+                                    g->err);
     if (s != DCTDIFF_OK)
         return s;
     if (g->m->info.prediction == DCTDIFF_PREDICT_V)
@@ -146,6 +159,12 @@ dctdiff_status gen_check_params(const dctdiff_model *m, const dctdiff_generate_p
         return dd_fail(err, DCTDIFF_E_ARG, "batch %d is negative", p->batch);
     if (p->preview_every < 0)
         return dd_fail(err, DCTDIFF_E_ARG, "preview_every %d is negative", p->preview_every);
+    if (p->cache_interval < 0 || p->cache_interval > SAMPLER_MAX_STEPS)
+        return dd_fail(err, DCTDIFF_E_ARG, "cache interval %d is outside 0..%d (0 = off)",
+                       p->cache_interval, SAMPLER_MAX_STEPS);
+    if (p->cache_interval > 1 && (p->cache_depth < 1 || p->cache_depth > m->info.depth / 2))
+        return dd_fail(err, DCTDIFF_E_ARG, "cache depth %d is outside 1..%d (the model's "
+                       "in-blocks)", p->cache_depth, m->info.depth / 2);
     if (classes == 0 && p->class_label != -1)
         return dd_fail(err, DCTDIFF_E_ARG, "class %d given to an unconditional model",
                        p->class_label);
@@ -212,8 +231,12 @@ dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_pa
     g.total = (long long)p->count * g.evals_total;
     float *x = NULL, *scratch = NULL;
     s = uvit_workspace_new(m, batch, p->threads, &g.ws, err);
-    if (s != DCTDIFF_OK)
+    if (s == DCTDIFF_OK && p->cache_interval > 1)
+        s = uvit_workspace_cache(g.ws, p->cache_depth, err);
+    if (s != DCTDIFF_OK) {
+        uvit_workspace_free(g.ws);
         return s;
+    }
     run.batch = batch;
     x = malloc(sizeof(float) * len * batch);
     scratch = malloc(sizeof(float) * sampler_scratch_floats(&run));

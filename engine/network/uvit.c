@@ -44,6 +44,10 @@ struct uvit_workspace {
     float *skips;   /* depth/2 saved in-block outputs, each (n, S, D) */
     float *scores;  /* per thread ATTN_BLOCK x S */
     float *temb;    /* time-MLP scratch, Hd + D */
+    /* step caching (uvit.h): the input of the last cache_depth out-blocks,
+     * (n, S, D), kept by the last pass that kept them, for kept_n images */
+    float *deep;
+    int cache_depth, kept_n;
 };
 
 static int ceil_div(int a, int b)
@@ -231,19 +235,34 @@ static void embed(uvit_workspace *w, int n, const float *x, const float *tau,
     }
 }
 
-static void network(uvit_workspace *w, int n, const float *x, const float *tau,
-                    const int *labels, float *eps)
+/* The blocks run in one order whatever the pass; the shallow ones (the
+ * first cache_depth in-blocks, the last cache_depth out-blocks) always, the
+ * deep ones unless their result is reused, so a kept pass is the whole
+ * network's bytes. */
+static void network(uvit_workspace *w, uvit_pass pass, int n, const float *x,
+                    const float *tau, const int *labels, float *eps)
 {
     const dctdiff_model *m = w->m;
-    const int half = m->info.depth / 2, D = w->D, E = w->E;
+    const int half = w->half, shallow = w->cache_depth, D = w->D, E = w->E;
     const size_t img = (size_t)w->S * D, batch = (size_t)n * img;
+    const int reuse = pass == UVIT_REUSE_DEEP;
     embed(w, n, x, tau, labels);
-    for (int i = 0; i < half; i++) {
+    for (int i = 0; i < (reuse ? shallow : half); i++) {
         block_forward(w, n, &m->in_blocks[i], NULL);
         memcpy(w->skips + i * batch, w->x, sizeof(float) * batch);
     }
-    block_forward(w, n, &m->mid_block, NULL);
-    for (int i = 0; i < half; i++)
+    if (reuse) {
+        memcpy(w->x, w->deep, sizeof(float) * batch);
+    } else {
+        block_forward(w, n, &m->mid_block, NULL);
+        for (int i = 0; i < half - shallow; i++)
+            block_forward(w, n, &m->out_blocks[i], w->skips + (half - 1 - i) * batch);
+        if (pass == UVIT_KEEP_DEEP) {
+            memcpy(w->deep, w->x, sizeof(float) * batch);
+            w->kept_n = n;
+        }
+    }
+    for (int i = half - shallow; i < half; i++)
         block_forward(w, n, &m->out_blocks[i], w->skips + (half - 1 - i) * batch);
     rows_job fin = { .in = w->x + (size_t)E * D, .out = w->h, .img = img, .out_img = img,
                      .ldo = D, .rows = w->T, .images = n, .d = D, .w = m->norm_w,
@@ -269,6 +288,7 @@ void uvit_workspace_free(uvit_workspace *w)
     free(w->skips);
     free(w->scores);
     free(w->temb);
+    free(w->deep);
     free(w);
 }
 
@@ -350,13 +370,31 @@ dctdiff_status uvit_workspace_new(const dctdiff_model *m, int max_batch,
     return DCTDIFF_OK;
 }
 
-dctdiff_status uvit_forward(uvit_workspace *w, int n, const float *x,
+dctdiff_status uvit_workspace_cache(uvit_workspace *w, int depth, dctdiff_error *err)
+{
+    if (depth < 1 || depth > w->half)
+        return dd_fail(err, DCTDIFF_E_ARG, "cache depth %d is outside 1..%d (the network's "
+                       "in-blocks)", depth, w->half);
+    free(w->deep);
+    w->kept_n = 0;
+    w->cache_depth = 0;
+    if (!(w->deep = alloc_floats((size_t)w->max_batch * w->S, w->D, 1, err)))
+        return dd_fail(err, DCTDIFF_E_NOMEM, "no memory for the step cache");
+    w->cache_depth = depth;
+    return DCTDIFF_OK;
+}
+
+dctdiff_status uvit_forward(uvit_workspace *w, uvit_pass pass, int n, const float *x,
                             const float *tau, const int *labels, float *eps,
                             dctdiff_error *err)
 {
     const int classes = w->m->info.num_classes;
     if (n < 1 || n > w->max_batch)
         return dd_fail(err, DCTDIFF_E_ARG, "batch %d is outside 1..%d", n, w->max_batch);
+    if (pass != UVIT_WHOLE && !w->deep)
+        return dd_fail(err, DCTDIFF_E_ARG, "step caching was not set up for this workspace");
+    if (pass == UVIT_REUSE_DEEP && w->kept_n != n)
+        return dd_fail(err, DCTDIFF_E_ARG, "no deep features kept for a batch of %d", n);
     if (classes > 0 && !labels)
         return dd_fail(err, DCTDIFF_E_ARG, "the model is class-conditional: labels needed");
     if (classes == 0 && labels)
@@ -365,7 +403,7 @@ dctdiff_status uvit_forward(uvit_workspace *w, int n, const float *x,
         if (labels[i] < 0 || labels[i] >= classes)
             return dd_fail(err, DCTDIFF_E_ARG, "label %d is outside 0..%d",
                            labels[i], classes - 1);
-    network(w, n, x, tau, labels, eps);
+    network(w, pass, n, x, tau, labels, eps);
     return DCTDIFF_OK;
 }
 
@@ -402,7 +440,7 @@ static dctdiff_status forward_kept(const dctdiff_model *m, int n, const float *x
     }
     if (s == DCTDIFF_OK) {
         kept.w->m = m;
-        s = uvit_forward(kept.w, n, x, tau, labels, eps, err);
+        s = uvit_forward(kept.w, UVIT_WHOLE, n, x, tau, labels, eps, err);
     }
     return s;
 }
@@ -422,7 +460,7 @@ dctdiff_status dctdiff_model_forward(const dctdiff_model *m, int n,
     uvit_workspace *w;
     dctdiff_status s = uvit_workspace_new(m, n, threads, &w, err);
     if (s == DCTDIFF_OK)
-        s = uvit_forward(w, n, x, tau, labels, eps, err);
+        s = uvit_forward(w, UVIT_WHOLE, n, x, tau, labels, eps, err);
     uvit_workspace_free(w);
     return s;
 }

@@ -10,6 +10,9 @@
  *   forward T                seconds of one forward pass, batch 1, T threads
  *                            (each thread count's workspace is made once),
  *                            and the CPU seconds of the process meanwhile
+ *   cached T DEPTH           the same for a step-cached pass of cache depth
+ *                            DEPTH (the shallow blocks on deep features kept
+ *                            by an untimed whole pass just before)
  *   image T SAMPLER STEPS    seconds of one image (dctdiff_generate_tokens)
  *
  *   bench_generate MODEL             the server
@@ -215,16 +218,22 @@ typedef struct {
     float *x, *eps;
 } bench;
 
-static int forward(bench *b, int threads, double *secs, double *cpu, dctdiff_error *err)
+/* One timed pass; depth > 0: a cached one of that depth. */
+static int forward(bench *b, int threads, int depth, double *secs, double *cpu,
+                   dctdiff_error *err)
 {
     const dctdiff_model *m = b->m;
     if (!b->ws[threads] && uvit_workspace_new(m, 1, threads, &b->ws[threads], err))
         return 0;
+    uvit_workspace *w = b->ws[threads];
     const float tau = 500.0f;
-    const int label = 0;
+    const int label = 0, *labels = m->info.num_classes ? &label : NULL;
+    if (depth && (uvit_workspace_cache(w, depth, err) != DCTDIFF_OK ||
+                  uvit_forward(w, UVIT_KEEP_DEEP, 1, b->x, &tau, labels, b->eps, err)))
+        return 0;
     const double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-    if (uvit_forward(b->ws[threads], 1, b->x, &tau, m->info.num_classes ? &label : NULL,
-                     b->eps, err) != DCTDIFF_OK)
+    if (uvit_forward(w, depth ? UVIT_REUSE_DEEP : UVIT_WHOLE, 1, b->x, &tau, labels, b->eps,
+                     err) != DCTDIFF_OK)
         return 0;
     *secs = now() - t0;
     *cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
@@ -286,7 +295,10 @@ static int answer(bench *b, char *line)
         printf("gflops=%.4g\n", fma_peak(team_of(b, threads)));
     else if (strcmp(cmd, "sgemm") == 0 && (ok = team_of(b, threads) != NULL))
         printf("gflops=%.4g\n", sgemm_rate(b->m, team_of(b, threads)));
-    else if (strcmp(cmd, "forward") == 0 && (ok = forward(b, threads, &v, &cpu, &err)))
+    else if (strcmp(cmd, "forward") == 0 && (ok = forward(b, threads, 0, &v, &cpu, &err)))
+        printf("seconds=%.6g cpu_seconds=%.6g\n", v, cpu);
+    else if (strcmp(cmd, "cached") == 0 && got >= 3 && atoi(sampler) > 0 &&
+             (ok = forward(b, threads, atoi(sampler), &v, &cpu, &err)))
         printf("seconds=%.6g cpu_seconds=%.6g\n", v, cpu);
     else if (strcmp(cmd, "image") == 0 && got == 4 &&
              (ok = image(b, threads, sampler, steps, &v, &err)))
@@ -309,7 +321,7 @@ static int memory(const char *path)
     b.x = pattern(len, 0);
     b.eps = malloc(sizeof(float) * len);
     double secs, cpu;
-    const int ok = forward(&b, 2, &secs, &cpu, &err);
+    const int ok = forward(&b, 2, 0, &secs, &cpu, &err);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     if (ok)

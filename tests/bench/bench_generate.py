@@ -14,7 +14,10 @@ PyTorch forwards alternate, one each per repetition.  Per sampler: network
 evaluations, RMS distance to a 1,000-evaluation reference over 8-bit pixels
 on the shipped emoji32-tiny model (bench_samplers), and the time per image on
 each network as evaluations x the 2-thread forward, with one FFHQ-512 image
-measured whole.
+measured whole.  Step caching: the time of a cached pass (cache depth 1 and 2)
+over a whole one on 2 threads (median of per-repetition ratios, the two
+alternating), and the speed-up per image that gives at cache intervals 2 and 3
+(bench_samplers --cache measures accuracy and whole images).
 
 PyTorch runs where `import torch` works: this python3, or else the Debian 13
 root given by --torch-root (default $DCTDIFF_TORCH_ROOT or
@@ -50,6 +53,8 @@ SEED = 11
 SHIPPED = os.path.join(SRC, 'weights', 'models', 'emoji32-tiny.safetensors')
 SAMPLER_STEPS = (20, 50)
 IMAGE = ('dpm-solver++-2m', 20)   # the default sampler of the shipped model
+CACHE_DEPTHS = (1, 2)
+CACHE_INTERVALS = (2, 3)
 
 
 class Server:
@@ -119,6 +124,13 @@ def bench_network(exe, label, shape, path, reps, root):
                 float(b[key]) / float(a[key]) for a, b in zip(ours, theirs))
         row[t]['sgemm'] = float(c.ask(f'sgemm {t}')['gflops'])
     row['peak'] = {t: float(c.ask(f'peak {t}')['gflops']) for t in THREADS}
+    row['cache'] = {}
+    for d in CACHE_DEPTHS:
+        ratios = []
+        for _ in range(reps):
+            whole = float(c.ask('forward 2')['seconds'])
+            ratios.append(float(c.ask(f'cached 2 {d}')['seconds']) / whole)
+        row['cache'][d] = statistics.median(ratios)
     if shape is NETWORKS[-1][1]:
         row['image'] = float(c.ask(f'image 2 {IMAGE[0]} {IMAGE[1]}')['seconds'])
     c.close()
@@ -184,6 +196,15 @@ def main():
     for name, evals, pix in samplers(a.samplers_exe, a.images):
         print(f'{name:16} {evals:5} {pix:9.3g} '
               + ' '.join(f'{evals * r[2]["seconds"]:13.1f}s' for r in rows))
+    print('\nstep caching, 2 threads: a cached pass over a whole one, and the speed-up per '
+          'image\nat cache interval N (one whole pass, N - 1 cached ones): N / (1 + (N - 1) '
+          'ratio)')
+    print(f'{"network":14} {"depth":>5} {"cached/whole":>12} '
+          + ' '.join(f'{"interval " + str(n):>10}' for n in CACHE_INTERVALS))
+    for r in rows:
+        for d, f in r['cache'].items():
+            print(f'{r["label"]:14} {d:5} {f:12.3f} '
+                  + ' '.join(f'{n / (1 + (n - 1) * f):9.2f}x' for n in CACHE_INTERVALS))
     big = rows[-1]
     print(f'\n{big["label"]}, one whole {IMAGE[0]} image at {IMAGE[1]} evaluations, '
           f'2 threads: {big["image"]:.1f} s')
