@@ -101,6 +101,19 @@ def flip_matches_mirrored_images(images):
               f"token flip = tokens of the mirror image, {chroma} B={block} m={m} (max {err:.2g})")
 
 
+def export_renames(ckpt, model):
+    """A run's checkpoint ships under the released model's name."""
+    from dctdiff_py import modelfile
+    train.main(["--export", ckpt, "--model", model, "--name", "released",
+                "--description", "what it draws", "--sampler", "unipc", "--sampler-steps", "30"])
+    meta = modelfile.load(model)[1]
+    check((meta["name"], meta["description"], meta["sampler.default"], meta["sampler.steps"])
+          == ("released", "what it draws", "unipc", "30"),
+          f"--export --name/--description/--sampler/--sampler-steps replace the run's ({meta})")
+    train.main(["--export", ckpt, "--model", model])
+    check(modelfile.load(model)[1]["name"] == "smoke", "a plain export keeps the run's name")
+
+
 def engine_matches_reference(dctdiff, tmp, model):
     """The C engine loads the export and samples what PyTorch samples."""
     net, meta = evaluate.load_model(model)
@@ -159,6 +172,7 @@ def main():
         model = os.path.join(tmp, "smoke.safetensors")
         train.main(["--export", ckpt, "--model", model])
         engine_matches_reference(dctdiff, tmp, model)
+        export_renames(ckpt, os.path.join(tmp, "renamed.safetensors"))
 
         v_weight_rescales_each_sample()
         # The full-chroma layout: a few steps are enough to exercise export

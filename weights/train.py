@@ -178,10 +178,14 @@ def metadata(cfg, step):
                **{"entropy_" + ch: cfg["entropy_" + ch] for ch in CHANNELS}})
 
 
-def export(ckpt_path, out_path):
-    """EMA weights of a checkpoint -> F16 model file with full metadata."""
+def export(ckpt_path, out_path, release=None):
+    """EMA weights of a checkpoint -> F16 model file with full metadata;
+    release's non-empty entries (name, description, sampler, sampler_steps)
+    replace the run's own, so that a run's checkpoint ships under the
+    released model's name and with the sampler its accuracy curve chose."""
     ck = load_checkpoint(ckpt_path)
-    modelfile.save(out_path, ck["ema"], metadata(ck["config"], ck["step"]), dtype="F16")
+    cfg = {**ck["config"], **{k: v for k, v in (release or {}).items() if v}}
+    modelfile.save(out_path, ck["ema"], metadata(cfg, ck["step"]), dtype="F16")
     return os.path.getsize(out_path)
 
 
@@ -195,7 +199,7 @@ def make_config(args, pack):
                  f"not B={args.block_size} {args.chroma}")
     sources = pack.licences()
     return {
-        "name": args.name, "description": args.description,
+        "name": args.name or "mymodel", "description": args.description or "",
         "dataset": args.dataset or ", ".join(s.get("art", s["set"]) for s in sources),
         "license": args.license or " AND ".join(sorted({s["license"] for s in sources if s["license"]})),
         "resolution": pack.header["size"], "block_size": args.block_size,
@@ -203,8 +207,8 @@ def make_config(args, pack):
         "eta": st["eta"], **{"entropy_" + ch: st["entropy_" + ch] for ch in CHANNELS},
         "embed_dim": args.embed_dim, "depth": args.depth, "heads": args.heads,
         "snr_scale": args.snr_scale, "loss_weight": args.loss_weight,
-        "prediction": args.prediction, "sampler": args.sampler,
-        "sampler_steps": args.sampler_steps,
+        "prediction": args.prediction, "sampler": args.sampler or "dpm-solver++-2m",
+        "sampler_steps": args.sampler_steps or 20,
     }
 
 
@@ -383,13 +387,13 @@ def parse_args(argv=None):
                    help="leave the online weights out of the checkpoint (half the size; "
                         "a resume then starts them from the EMA)")
     g = ap.add_argument_group("model file metadata")
-    g.add_argument("--name", default="mymodel")
-    g.add_argument("--description", default="")
+    g.add_argument("--name", help="default: mymodel (with --export: the run's name)")
+    g.add_argument("--description", help="default: none (with --export: the run's)")
     g.add_argument("--dataset", default="", help="default: the pack's sources")
     g.add_argument("--license", default="", help="default: the pack's image licences")
-    g.add_argument("--sampler", default="dpm-solver++-2m",
-                   help="the model's default (docs/generation.md has the accuracy curves)")
-    g.add_argument("--sampler-steps", type=int, default=20)
+    g.add_argument("--sampler", help="the model's default, dpm-solver++-2m unless given "
+                   "(with --export: the run's; docs/generation.md has the accuracy curves)")
+    g.add_argument("--sampler-steps", type=int, help="its evaluations (default 20)")
     args = ap.parse_args(argv)
     if not args.export and not args.resume and not (args.data and args.stats):
         ap.error("--data and --stats are needed (or --resume / --export)")
@@ -405,7 +409,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     if args.export:
-        print(f"train: model {export(args.export, args.model) / 1e3:.0f} kB -> {args.model}")
+        release = {k: getattr(args, k) for k in ("name", "description", "sampler", "sampler_steps")}
+        print(f"train: model {export(args.export, args.model, release) / 1e3:.0f} kB -> {args.model}")
         return
     train(args)
 

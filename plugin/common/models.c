@@ -114,12 +114,32 @@ list_folder (const gchar *folder)
   return g_list_reverse (list);
 }
 
+/* Moves the bundled default to the front, where the dialog and scripts
+ * that name no model start. */
+static GList *
+default_first (GList *list)
+{
+  GList *l;
+
+  for (l = list; l; l = l->next)
+    {
+      ModelEntry *e    = l->data;
+      gchar      *base = g_path_get_basename (e->path);
+      gboolean    hit  = strcmp (base, DEFAULT_MODEL_FILE) == 0;
+
+      g_free (base);
+      if (hit)
+        return g_list_prepend (g_list_delete_link (list, l), e);
+    }
+  return list;
+}
+
 GList *
 models_list (void)
 {
   gchar *sys  = system_folder ();
   gchar *user = models_user_folder ();
-  GList *list = g_list_concat (list_folder (sys), list_folder (user));
+  GList *list = g_list_concat (default_first (list_folder (sys)), list_folder (user));
 
   g_free (sys);
   g_free (user);

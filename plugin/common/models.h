@@ -7,13 +7,19 @@
  * named by what the engine reads from its header (for an official .pth: the
  * published checkpoint its tensor shapes identify) with its native size.  A
  * .pth is loaded directly, with FILE.json beside FILE.pth as its config when
- * present: no conversion step, no cache. */
+ * present: no conversion step, no cache.
+ *
+ * The default (what the dialog starts on and what a script that names no
+ * model gets) is the bundled DEFAULT_MODEL_FILE, the best model we ship;
+ * the list puts it first. */
 #ifndef DCTDIFF_MODELS_H
 #define DCTDIFF_MODELS_H
 
 #include <libgimp/gimp.h>
 
 #include "dctdiff.h"
+
+#define DEFAULT_MODEL_FILE "emoji32.safetensors"
 
 typedef struct
 {
@@ -24,12 +30,13 @@ typedef struct
   int    steps;      /* the model's default network evaluations, 0 when unread */
 } ModelEntry;
 
-/* Installed models, sorted by folder then file name; free with
- * models_list_free. */
+/* Installed models: the default first, then the rest sorted by folder then
+ * file name; free with models_list_free. */
 GList        *models_list           (void);
 void          models_list_free      (GList *list);
 
-/* The model the config names, or the first installed one when it names none.
+/* The model the config names, or the default (the first listed) when it
+ * names none.
  * NULL with error set when there is none or it cannot be loaded; the message
  * names the file and the engine's fault. */
 dctdiff_model *models_load_for      (GFile   *file,

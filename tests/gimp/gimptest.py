@@ -131,6 +131,16 @@ def our_findings(report):
     return [b.strip() for b in blocks if OUR_FRAME.search(b)]
 
 
+def default_model(plugin_dir):
+    """The bundled model the plug-in uses when none is named: the file that
+    plugin/common/models.h names DEFAULT_MODEL_FILE, in plugin_dir/models."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "..", "..", "plugin", "common", "models.h")
+    with open(header) as f:
+        name = re.search(r'#define DEFAULT_MODEL_FILE "([^"]+)"', f.read()).group(1)
+    return os.path.join(plugin_dir, "models", name)
+
+
 def kill_group(proc):
     """Ends a GIMP started by Gimp.start, with everything it spawned."""
     try:

@@ -1,7 +1,8 @@
 """Batch generation from Script-Fu and from Python-Fu; results must equal the
 CLI's `dctdiff generate` output for the same settings pixel for pixel: at
 the model's native size, on a canvas twice as large (DCT upscaling), and
-for the top layer of a two-image run.  Also: new layers in an open image.
+for the top layer of a two-image run.  Also: new layers in an open image,
+and a call that names no model gets the plug-in's default.
 
 The model is the tiny one shipped in weights/models when present, else the
 network test fixture tests/fixtures/uvit_b2.safetensors.
@@ -13,7 +14,7 @@ import sys
 
 import numpy as np
 
-from gimptest import Gimp, check, finish, read_png
+from gimptest import Gimp, check, default_model, finish, read_png
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
@@ -70,8 +71,28 @@ with open(OUT, "w") as f:
                             "same" if result.index(1) == image else "other"))
 '''
 
+# No #:model: the plug-in's default model.
+DEFAULT_SF = '''
+(let* ((image (car (plug-in-dctdiff-generate #:run-mode RUN-NONINTERACTIVE #:steps 8
+                                             #:sampler "ddim" #:seed 7))))
+  (gimp-file-save RUN-NONINTERACTIVE image "{dst}" -1)
+  (gimp-image-delete image))
+'''
+
 # name: (count, canvas scale; 0 = native)
 CASES = {"native": (1, 0), "canvas x2": (1, 2), "two images": (2, 0)}
+
+def default_matches_cli():
+    """A script that names no model samples the default model, as the CLI
+    does given that file."""
+    got, want = gimp.path("default.png"), gimp.path("default-cli.png")
+    gimp.scheme(DEFAULT_SF.format(dst=got))
+    subprocess.run([cli, "generate", "-q", "-m", default_model(plugin_dir), "-n", "8",
+                    "-S", "ddim", "-s", "7", "-o", want], check=True)
+    a, b = read_png(got), read_png(want)
+    check(a.shape == b.shape and np.array_equal(a, b),
+          f"no model named: GIMP samples {os.path.basename(default_model(plugin_dir))}")
+
 
 try:
     # The native size, from a first native run.
@@ -115,6 +136,8 @@ try:
                          f"(max difference {diff})")
     if not cli:
         print("note: the CLI was not built; the CLI comparison did not run")
+    else:
+        default_matches_cli()
 
     out = gimp.path("layers.txt")
     gimp.python(f"MODEL = {MODEL!r}\nOUT = {out!r}\n" + NEW_LAYERS)

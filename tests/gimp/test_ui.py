@@ -25,7 +25,8 @@ import time
 
 import numpy as np
 
-from gimptest import Gimp, check, finish, kill_group, read_png, write_test_png
+from gimptest import (Gimp, check, default_model, finish, kill_group, read_png,
+                      write_test_png)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE_MODEL = os.path.join(HERE, "..", "fixtures", "uvit_b2.safetensors")
@@ -36,11 +37,9 @@ for tool in ("Xvfb", "xdotool", "import", "localedef"):
         sys.exit(77)
 
 plugin_dir = sys.argv[1]
-# The dialog starts on the first installed model: the plug-in's own come
-# before the user's.
-FIRST_MODEL = os.path.join(plugin_dir, "models", sorted(
-    f for f in os.listdir(os.path.join(plugin_dir, "models"))
-    if f.endswith(".safetensors"))[0])
+# The dialog starts on the plug-in's default model, whose steps differ from
+# the other bundled model's.
+FIRST_MODEL = default_model(plugin_dir)
 shots = os.environ.get("DCTDIFF_SCREENSHOTS") or os.path.abspath("screenshots")
 
 OPEN_DIALOGS = r'''
