@@ -162,9 +162,6 @@ dctdiff_status gen_check_params(const dctdiff_model *m, const dctdiff_generate_p
     if (p->cache_interval < 0 || p->cache_interval > SAMPLER_MAX_STEPS)
         return dd_fail(err, DCTDIFF_E_ARG, "cache interval %d is outside 0..%d (0 = off)",
                        p->cache_interval, SAMPLER_MAX_STEPS);
-    if (p->cache_interval > 1 && (p->cache_depth < 1 || p->cache_depth > m->info.depth / 2))
-        return dd_fail(err, DCTDIFF_E_ARG, "cache depth %d is outside 1..%d (the model's "
-                       "in-blocks)", p->cache_depth, m->info.depth / 2);
     if (classes == 0 && p->class_label != -1)
         return dd_fail(err, DCTDIFF_E_ARG, "class %d given to an unconditional model",
                        p->class_label);
@@ -205,7 +202,7 @@ dctdiff_status gen_run_samples(const dctdiff_model *m, const dctdiff_generate_pa
     if (s != DCTDIFF_OK)
         return s;
     const dctdiff_model_info *in = &m->info;
-    const size_t fit = AUTO_BATCH_BYTES / uvit_bytes_per_image(m);
+    const size_t fit = AUTO_BATCH_BYTES / uvit_bytes_per_image(m, p->cache_interval > 1);
     const int auto_batch = fit < 1 ? 1 : fit < AUTO_BATCH ? (int)fit : AUTO_BATCH;
     const int want = p->batch ? p->batch : auto_batch;
     const int batch = want < p->count ? want : p->count;

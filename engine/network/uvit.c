@@ -292,12 +292,13 @@ void uvit_workspace_free(uvit_workspace *w)
     free(w);
 }
 
-size_t uvit_bytes_per_image(const dctdiff_model *m)
+size_t uvit_bytes_per_image(const dctdiff_model *m, int cached)
 {
     const size_t S = (size_t)m->extras + m->info.tokens, D = m->info.embed_dim;
     const size_t wide = (size_t)m->mlp_hidden > 2 * D ? (size_t)m->mlp_hidden : 2 * D;
-    /* x, h, att, qkv (3), the saved skips, and the wide buffer */
-    return sizeof(float) * S * (D * (6 + (size_t)m->info.depth / 2) + wide);
+    /* x, h, att, qkv (3), the saved skips, the wide buffer, and the step
+     * cache's deep features */
+    return sizeof(float) * S * (D * (6 + (size_t)m->info.depth / 2 + (cached ? 1 : 0)) + wide);
 }
 
 static float *alloc_floats(size_t a, size_t b, size_t c, dctdiff_error *err)

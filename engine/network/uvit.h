@@ -30,8 +30,9 @@ typedef enum {
     UVIT_REUSE_DEEP   /* the shallow blocks on the kept deep features */
 } uvit_pass;
 
-/* Bytes of activations a workspace needs per image of the batch. */
-size_t uvit_bytes_per_image(const dctdiff_model *m);
+/* Bytes of activations a workspace needs per image of the batch, with the
+ * step cache (uvit_workspace_cache) or without. */
+size_t uvit_bytes_per_image(const dctdiff_model *m, int cached);
 
 /* eps (n x T x K) = network(x (n x T x K), tau (n), labels (n or NULL)),
  * n <= max_batch.  Labels are required by conditional models and refused
