@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The models in weights/models are what a user gets: each carries its
 licence and a card, fits the size rule, and samples at its own defaults with
-the CLI; the plug-in's default (DEFAULT_MODEL_FILE) is one of them.
+the CLI, and edits an image at its defaults (the plug-in's Reimagine uses
+the model's default sampler); the plug-in's default (DEFAULT_MODEL_FILE) is
+one of them.
 Standard library only.
 
     test_shipped_models.py DCTDIFF      (exit 0 = every case passed)"""
@@ -38,6 +40,14 @@ def png_size(path):
     return struct.unpack('>II', head[16:24]) if head[:8] == b'\x89PNG\r\n\x1a\n' else None
 
 
+def edits_at_defaults(dctdiff, path, src, tmp):
+    out = os.path.join(tmp, os.path.basename(path) + '-edit.png')
+    run = subprocess.run([dctdiff, 'edit', '-q', '-m', path, '--seed', '0', src, '-o', out],
+                         capture_output=True, text=True, timeout=300)
+    check(run.returncode == 0 and png_size(out) == png_size(src),
+          f'{os.path.basename(path)}: edits an image at its defaults {run.stderr.strip()}')
+
+
 def default_file():
     with open(os.path.join(ROOT, 'plugin', 'common', 'models.h')) as f:
         return re.search(r'#define DEFAULT_MODEL_FILE "([^"]+)"', f.read()).group(1)
@@ -71,6 +81,8 @@ def main():
                 text = f.read()
             check(meta.get('license', '?') in text, f'{name}: its card {stem}.md states the licence')
             samples_at_defaults(dctdiff, path, meta, tmp)
+            edits_at_defaults(dctdiff, path, os.path.join(tmp, name + '.d', 'sample-0000.png'),
+                              tmp)
     print('FAILED: ' + '; '.join(FAILURES) if FAILURES else 'all passed')
     return 1 if FAILURES else 0
 

@@ -8,6 +8,7 @@
  * the forward transition from t_lo.  Every draw is keyed by (seed, sample,
  * stream, pass, step), so results do not depend on threads or batches. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,16 @@ static const char *sampler_name(dctdiff_sampler kind)
     return "unknown";
 }
 
+/* "a, b, ..." of the samplers that can edit, from sampler_can_condition. */
+static void editing_samplers(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const dctdiff_enum_entry *t = dctdiff_samplers(); t->name; t++)
+        if (sampler_can_condition((dctdiff_sampler)t->value) && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", t->name);
+}
+
 static dctdiff_status check_images(const dctdiff_image *init, const dctdiff_edit_params *p,
                                    const dctdiff_image *out, dctdiff_error *err)
 {
@@ -159,10 +170,12 @@ static dctdiff_status resolve(const dctdiff_model *m, const dctdiff_edit_params 
                        DCTDIFF_EDIT_MAX_RESAMPLE);
     const dctdiff_sampler kind = p->gen.sampler == DCTDIFF_SAMPLER_DEFAULT
                                  ? m->info.default_sampler : p->gen.sampler;
-    if (!sampler_can_condition(kind))
-        return dd_fail(err, DCTDIFF_E_UNSUPPORTED, "sampler '%s' cannot edit an image "
-                       "(it keeps a history of steps); use dpm-solver, ddim, euler-ode "
-                       "or euler-sde", sampler_name(kind));
+    if (!sampler_can_condition(kind)) {
+        char usable[256];
+        editing_samplers(usable, sizeof usable);
+        return dd_fail(err, DCTDIFF_E_UNSUPPORTED, "sampler '%s' cannot edit an image; "
+                       "use one of %s", sampler_name(kind), usable);
+    }
     if (!known)
         e->resample = 0;  /* a jump only helps the generated part meet a known one */
     return DCTDIFF_OK;

@@ -12,9 +12,9 @@ network's own shapes (bench_generate.c's `sgemm`), and the peak resident set
 of a process that loads the network and runs one forward.  Engine and
 PyTorch forwards alternate, one each per repetition.  Per sampler: network
 evaluations, RMS distance to a 1,000-evaluation reference over 8-bit pixels
-on the shipped emoji32-tiny model (bench_samplers), and the time per image on
+on the plug-in's default model (bench_samplers), and the time per image on
 each network as evaluations x the 2-thread forward, with one FFHQ-512 image
-measured whole.  Step caching: the time of a cached pass (cache depth 1 and 2)
+measured whole with that model's default sampler and steps.  Step caching: the time of a cached pass (cache depth 1 and 2)
 over a whole one on 2 threads (median of per-repetition ratios, the two
 alternating), and the speed-up per image that gives at cache intervals 2 and 3
 (bench_samplers --cache measures accuracy and whole images).
@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -50,9 +51,10 @@ NETWORKS = [
 ]
 THREADS = (1, 2)
 SEED = 11
-SHIPPED = os.path.join(SRC, 'weights', 'models', 'emoji32-tiny.safetensors')
+sys.path.insert(0, os.path.join(SRC, 'tests', 'gimp'))
+from gimptest import default_model  # noqa: E402  (the rule lives in plugin/common/models.h)
+SHIPPED = os.path.realpath(default_model(os.path.join(SRC, 'weights')))
 SAMPLER_STEPS = (20, 50)
-IMAGE = ('dpm-solver++-2m', 20)   # the default sampler of the shipped model
 CACHE_DEPTHS = (1, 2)
 CACHE_INTERVALS = (2, 3)
 
@@ -132,12 +134,24 @@ def bench_network(exe, label, shape, path, reps, root):
             ratios.append(float(c.ask(f'cached 2 {d}')['seconds']) / whole)
         row['cache'][d] = statistics.median(ratios)
     if shape is NETWORKS[-1][1]:
-        row['image'] = float(c.ask(f'image 2 {IMAGE[0]} {IMAGE[1]}')['seconds'])
+        row['image'] = float(c.ask(f'image 2 {image_sampler()}')['seconds'])
     c.close()
     mem = subprocess.run([exe, '--memory', path], check=True, stdout=subprocess.PIPE,
                          text=True).stdout
     row.update({k: float(v) for k, v in (kv.split('=') for kv in mem.split())})
     return row
+
+
+def image_sampler():
+    """The default model's sampler and steps, as 'NAME STEPS'."""
+    meta = shipped_meta()
+    return f'{meta["sampler.default"]} {meta["sampler.steps"]}'
+
+
+def shipped_meta():
+    with open(SHIPPED, 'rb') as f:
+        (n,) = struct.unpack('<Q', f.read(8))
+        return json.loads(f.read(n))['__metadata__']
 
 
 def samplers(exe, count):
@@ -189,7 +203,7 @@ def main():
         print(f'{r["label"]:14} {r["parameters"] / 1e6:8.1f} {r["weight_bytes"] / 1e6:10.0f} '
               f'{r["maxrss_bytes"] / 1e6:11.0f} '
               f'{(r["maxrss_bytes"] - r["weight_bytes"]) / 1e6:10.0f} MB')
-    print(f'\nsamplers: pixel RMS to DPM-Solver@1000 on emoji32-tiny ({a.images} images); '
+    print(f'\nsamplers: pixel RMS to DPM-Solver@1000 on {shipped_meta()["name"]} ({a.images} images); '
           f'seconds per image = evaluations x the 2-thread forward')
     print(f'{"sampler":16} {"evals":>5} {"pixel rms":>9} '
           + ' '.join(f'{r["label"]:>14}' for r in rows))
@@ -206,7 +220,7 @@ def main():
             print(f'{r["label"]:14} {d:5} {f:12.3f} '
                   + ' '.join(f'{n / (1 + (n - 1) * f):9.2f}x' for n in CACHE_INTERVALS))
     big = rows[-1]
-    print(f'\n{big["label"]}, one whole {IMAGE[0]} image at {IMAGE[1]} evaluations, '
+    print(f'\n{big["label"]}, one whole image, {image_sampler()} evaluations, '
           f'2 threads: {big["image"]:.1f} s')
     print(f'load average {load()} at the end')
 
