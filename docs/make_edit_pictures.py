@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "cli"))
 import pngmini  # noqa: E402
 
-MODEL = os.path.join(HERE, "..", "weights", "models", "emoji32-tiny.safetensors")
+MODEL = os.path.join(HERE, "..", "weights", "models", "emoji32.safetensors")
 SCALE, GAP = 4, 6
 
 
@@ -85,10 +85,10 @@ def main():
         p = lambda name: os.path.join(d, name)  # noqa: E731
         sketch(p("sketch.png"))
         hole_mask(p("hole.png"))
-        run("generate", "-q", "--model", MODEL, "--seed", "505", "-o", p("art.png"))
+        run("generate", "-q", "--model", MODEL, "--seed", "4", "-o", p("art.png"))
 
         tiles = [read(p("sketch.png"))]
-        for s in ("0.5", "0.7", "0.9"):
+        for s in ("0.3", "0.5", "0.7"):
             run("edit", "-q", "--model", MODEL, p("sketch.png"), "--strength", s,
                 "--seed", "1", "-o", p(f"var-{s}.png"))
             tiles.append(read(p(f"var-{s}.png")))
