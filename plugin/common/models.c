@@ -95,13 +95,14 @@ static GList *
 list_folder (const gchar *folder)
 {
   GDir        *dir = g_dir_open (folder, 0, NULL);
-  GPtrArray   *files = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray   *files;
   GList       *list = NULL;
   const gchar *name;
   guint        i;
 
   if (! dir)
     return NULL;
+  files = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (dir)))
     if (g_str_has_suffix (name, ".safetensors") || g_str_has_suffix (name, ".pth"))
       g_ptr_array_add (files, g_build_filename (folder, name, NULL));
